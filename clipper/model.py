@@ -1,0 +1,111 @@
+"""The shapes of clipper's data: frozen dataclasses, times in float seconds (`_sec`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    bio: str = ""
+    links: tuple[Link, ...] = ()
+    is_known: bool = True
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    text: str
+    who: str
+    sec: float | None
+    source_line: int | None = None
+
+
+@dataclass(frozen=True)
+class Header:
+    title: str
+    source_line: int | None = None
+
+
+TranscriptItem = TranscriptLine | Header
+
+
+@dataclass(frozen=True)
+class Clip:
+    """A quotable clip of the site (schema.org Clip): a named span of the episode."""
+
+    name: str
+    start_sec: float
+    end_sec: float
+    url: str = ""
+    source_line: int | None = None
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    start_sec: float
+    end_sec: float
+
+    @property
+    def duration_sec(self) -> float:
+        return self.end_sec - self.start_sec
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in an input; `severity` is "error" or "warning"."""
+
+    path: str
+    line: int | None
+    severity: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Episode:
+    path: str
+    slug: str
+    title: str
+    short: str = ""
+    guests: tuple[Person, ...] = ()
+    youtube_id: str = ""
+    youtube_url: str = ""
+    links: tuple[Link, ...] = ()
+    description: str = ""
+    intro: str = ""
+    topics: tuple[str, ...] = ()
+    duration_sec: float | None = None
+    clips: tuple[Clip, ...] = ()
+    transcript: tuple[TranscriptItem, ...] = ()
+    body_links: tuple[Link, ...] = ()
+    warnings: tuple[Problem, ...] = field(default=(), compare=False)
+
+    @property
+    def lines(self) -> tuple[TranscriptLine, ...]:
+        return tuple(item for item in self.transcript if isinstance(item, TranscriptLine))
+
+    @property
+    def headers(self) -> tuple[Header, ...]:
+        return tuple(item for item in self.transcript if isinstance(item, Header))
+
+    @property
+    def has_times(self) -> bool:
+        return any(line.sec is not None for line in self.lines)
+
+    def watch_url(self, sec: float) -> str:
+        """The episode's video at a moment (`&t=`), or "" when it has no video."""
+        if not self.youtube_url:
+            return ""
+        joiner = "&" if "?" in self.youtube_url else "?"
+        return f"{self.youtube_url}{joiner}t={int(sec)}"

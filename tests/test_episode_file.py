@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from clipper.episode_file import episode_slug, read_episode
+from clipper.errors import EpisodeError
+from clipper.model import Header
+
+from .conftest import BROKEN_EPISODES, GOOD_EPISODES, PEOPLE, PODCAST, SEEDS
+
+ONE_LINE_ERROR = re.compile(r"^(?P<path>[^\n]+?):(?P<line>\d+): [^\n;]+; [^\n]+$")
+
+
+@pytest.mark.parametrize("path", GOOD_EPISODES, ids=lambda p: p.name)
+def test_every_real_episode_loads(path):
+    episode = read_episode(path, PEOPLE)
+    assert episode.title and episode.slug
+    assert all(guest.is_known for guest in episode.guests)
+    assert not episode.warnings
+    for line in episode.lines:
+        assert line.text
+        assert line.sec is None or 0 <= line.sec < 4 * 3600
+
+
+@pytest.mark.parametrize("name, line", sorted(BROKEN_EPISODES.items()))
+def test_broken_episodes_fail_with_one_line_naming_file_and_line(name, line):
+    with pytest.raises(EpisodeError) as caught:
+        read_episode(PODCAST / name, PEOPLE)
+    match = ONE_LINE_ERROR.match(caught.value.message)
+    assert match, caught.value.message
+    assert match["path"] == str(PODCAST / name)
+    assert int(match["line"]) == line
+
+
+def test_reference_episode_fields(seed_001):
+    episode = read_episode(seed_001, PEOPLE)
+    assert episode.short == "Transitioning from Academia to Industry as a Staff AI Engineer"
+    assert episode.duration_sec == 59 * 60 + 23
+    assert episode.youtube_id == "_xr1_xb736E"
+    assert episode.youtube_url == "https://www.youtube.com/watch?v=_xr1_xb736E"
+    assert len(episode.clips) == 25 and len(episode.headers) == 26 and len(episode.lines) == 125
+    assert episode.clips[1].start_sec == 71 and episode.clips[1].end_sec == 113
+    assert episode.topics[:2] == ("machine learning", "career transition")
+    assert [link.title for link in episode.body_links] == ["LinkedIn", "Twitter", "GitHub", "Website"]
+    assert episode.guests[0].name == "Tatiana Gabruseva"
+    assert "Kaggle Competitions Master" in episode.guests[0].bio
+    first = episode.lines[0]
+    assert (first.sec, first.who, first.source_line) == (71, "Alexey", 150)
+    assert first.text.startswith("This week, we'll talk about the role of a staff AI engineer.")
+
+
+def test_old_format_with_escapes_and_headers_without_lines():
+    episode = read_episode(SEEDS / "002_c3dced088ed158fe.txt", PEOPLE)
+    assert not episode.clips and not episode.intro and episode.duration_sec is None
+    assert episode.headers[0].title == "Alexey\u2019s background"
+    assert "\\" not in episode.lines[0].text and "\u2013" in episode.lines[0].text
+    assert [g.name for g in episode.guests] == ["Eugene Yan", "Alexey Grigorev"]
+
+
+def test_unquoted_times_load_as_seconds(tmp_path):
+    path = tmp_path / "ep.md"
+    path.write_text("---\ntitle: T\ntranscript:\n- line: Hi.\n  time: 1:11\n  who: A\n- line: Yo.\n  time: '1:00:34'\n  who: B\n---\n")
+    assert [line.sec for line in read_episode(path).lines] == [71, 3634]
+
+
+def test_sec_is_the_source_of_truth_over_time(tmp_path):
+    path = tmp_path / "ep.md"
+    path.write_text("---\ntitle: T\ntranscript:\n- line: Hi.\n  sec: 75\n  time: '9:99'\n  who: A\n---\n")
+    assert read_episode(path).lines[0].sec == 75
+
+
+def test_double_extension_slug():
+    assert episode_slug(Path("mentoring-in-tech-how-to-find-and-become-a-mentor.md.md")) == "mentoring-in-tech-how-to-find-and-become-a-mentor"
+    assert episode_slug(Path("_podcast/s23e03-future-of-ai-agents.md")) == "s23e03-future-of-ai-agents"
+
+
+def test_minimal_episode_has_every_optional_field_empty(tmp_path):
+    path = tmp_path / "ep.md"
+    path.write_text("---\ntitle: Only a title\n---\n")
+    episode = read_episode(path)
+    assert (episode.transcript, episode.clips, episode.topics, episode.intro, episode.duration_sec) == ((), (), (), "", None)
+
+
+def test_header_with_no_lines_is_kept(tmp_path):
+    path = tmp_path / "ep.md"
+    path.write_text("---\ntitle: T\ntranscript:\n- header: A\n- header: B\n- line: x\n  sec: 5\n---\n")
+    assert [type(item) for item in read_episode(path).transcript] == [Header, Header, type(read_episode(path).lines[0])]
+
+
+def test_unknown_guest_falls_back_to_id_with_warning(tmp_path):
+    path = tmp_path / "ep.md"
+    path.write_text("---\ntitle: T\nguests: [nobodyknows]\n---\n")
+    episode = read_episode(path, PEOPLE)
+    assert episode.guests[0].name == "nobodyknows" and not episode.guests[0].is_known
+    assert "unknown guest 'nobodyknows'" in str(episode.warnings[0])
+
+
+def test_people_folder_beside_the_episode_folder_is_found_by_default():
+    episode = read_episode(PODCAST / "crisp-dm.md")
+    assert episode.guests[0].name == "Alexey Grigorev"
+
+
+@pytest.mark.parametrize("content, line, words", [
+    ("---\ntitle: T\nguests: [a\n---\n", 4, "invalid YAML"),
+    ("---\ntitle: T\ntranscript:\n- line: ok\n  sec: 1\n- line: 'unclosed\n---\n", 7, "invalid YAML"),
+    ("---\ntitle: T\n", 1, "no closing '---'"),
+    ("title: T\n", 1, "does not start with front matter"),
+    ("\n\n_\n---\ntitle: T\n---\n", 3, "does not start with front matter"),
+    ("---\nguests: []\n---\n", 2, "no 'title'"),
+    ("---\n- a\n- b\n---\n", 2, "not a YAML mapping"),
+    ("---\ntitle: T\nquotableClips:\n- name: c\n  startOffset: x\n  endOffset: 3\n---\n", 4, "no numeric startOffset"),
+    ("---\ntitle: T\ntranscript:\n- who: A\n  sec: 3\n---\n", 4, "neither 'line' nor 'header'"),
+    ("---\ntitle: T\nduration: soon\n---\n", 3, "ISO 8601"),
+    ("---\ntitle: T\ntranscript: 5\n---\n", 3, "should be a list"),
+])
+def test_bad_files_name_the_line(tmp_path, content, line, words):
+    path = tmp_path / "ep.md"
+    path.write_text(content)
+    with pytest.raises(EpisodeError) as caught:
+        read_episode(path)
+    message = caught.value.message
+    assert ONE_LINE_ERROR.match(message), message
+    assert message.startswith(f"{path}:{line}: "), message
+    assert words in message
+
+
+def test_binary_and_wrong_encoding_are_refused(tmp_path):
+    binary = tmp_path / "a.md"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0")
+    latin = tmp_path / "b.md"
+    latin.write_bytes("---\ntitle: caf\u00e9\n---\n".encode("latin-1"))
+    for path, words in ((binary, "binary"), (latin, "not UTF-8")):
+        with pytest.raises(EpisodeError, match=words) as caught:
+            read_episode(path)
+        assert ONE_LINE_ERROR.match(caught.value.message)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import json
+import re
+
+from clipper.chapters import YoutubeChapters
+from clipper.formats import ffmetadata, podcast_chapters_json, quotable_clips, webvtt, youtube_chapters
+from clipper.model import Chapter, Episode
+
+EPISODE = Episode(path="ep.md", slug="ep", title="A = B; #1 \\ done", youtube_url="https://www.youtube.com/watch?v=abc")
+CHAPTERS = (Chapter("Intro", 0, 71.5), Chapter("Tom & <Jerry> --> part", 71.5, 3600), Chapter("Wrap", 3600, 3700))
+
+
+def test_youtube_lines():
+    assert youtube_chapters.render(YoutubeChapters(CHAPTERS, ())) == "0:00 Intro\n1:11 Tom & <Jerry> --> part\n1:00:00 Wrap\n"
+
+
+def test_podcast_json_follows_podcasting_2_0():
+    document = json.loads(podcast_chapters_json.render(EPISODE, CHAPTERS))
+    assert document["version"] == "1.2.0"
+    starts = [c["startTime"] for c in document["chapters"]]
+    assert starts == sorted(starts) == [0, 71.5, 3600]
+    assert all(isinstance(c["startTime"], (int, float)) and c["title"] for c in document["chapters"])
+    assert document["chapters"][1]["url"] == "https://www.youtube.com/watch?v=abc&t=71"
+    assert document["chapters"][2]["endTime"] == 3700
+
+
+def test_webvtt_cues_are_contiguous_and_escaped():
+    text = webvtt.render(CHAPTERS)
+    assert text.startswith("WEBVTT\n\n")
+    cues = re.findall(r"^(\d\d:\d\d:\d\d\.\d{3}) --> (\d\d:\d\d:\d\d\.\d{3})\n(.+)$", text, re.M)
+    assert [c[:2] for c in cues] == [("00:00:00.000", "00:01:11.500"), ("00:01:11.500", "01:00:00.000"), ("01:00:00.000", "01:01:40.000")]
+    assert cues[1][2] == "Tom &amp; &lt;Jerry> → part"
+
+
+def test_ffmetadata_sections_and_escaping():
+    text = ffmetadata.render(EPISODE, CHAPTERS)
+    assert text.splitlines()[:2] == [";FFMETADATA1", "title=A \\= B\\; \\#1 \\\\ done"]
+    assert text.count("[CHAPTER]") == 3 and text.count("TIMEBASE=1/1000") == 3
+    assert "START=71500\nEND=3600000\n" in text
+    assert ffmetadata.escape_value("a\nb") == "a\\\nb"
+
+
+def test_quotable_clips_block_has_the_site_shape():
+    import yaml
+    data = yaml.safe_load(quotable_clips.render(EPISODE, CHAPTERS))
+    assert list(data) == ["quotableClips"]
+    first = data["quotableClips"][1]
+    assert list(first) == ["name", "startOffset", "url", "endOffset"]
+    assert first == {"name": "Tom & <Jerry> --> part", "startOffset": 71, "url": "https://www.youtube.com/watch?v=abc&t=71", "endOffset": 3600}
