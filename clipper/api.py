@@ -1,14 +1,21 @@
 """The library API: load → derive → render → write. The CLI is a thin layer over these calls."""
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import __version__
 from .chapters import ChapterSet, YoutubeChapters, derive_chapters, episode_end_sec, fit_youtube
-from .episode_file import read_episode, resolve_episode_path
+from .episode_file import default_people_dir, episode_slug, read_episode, resolve_episode_path
 from .errors import ChapterError, ClipperError
-from .formats import CHAPTER_FORMATS
-from .model import Episode, Problem
+from .formats import CHAPTER_FORMATS, notes_json, show_notes, youtube_description
+from .model import Episode, Problem, ShowNotes
+from .outputs import fingerprint, is_up_to_date, make_stamp, write_outputs
+from .summary import summarize
+from .templating import default_templates_dir, make_environment
 from .validation import find_problems, has_errors
 
 
@@ -60,3 +67,120 @@ def make_chapters(episode: str | Path, fmt: str = "youtube", people_dir: Path | 
     if not chapter_set.chapters:
         raise ChapterError("the episode has no chapters (no quotableClips and no headers)", "add 'header:' items to its transcript or quotableClips", loaded.path)
     return ChaptersResult(CHAPTER_FORMATS[fmt](loaded, fitted), chapter_set.source, fitted.repairs, fitted.problem)
+
+
+NOTES_FILES = ("notes.md", "youtube.txt", "notes.json", "chapters.json", "chapters.vtt", "chapters.ffmeta")
+
+
+@dataclass(frozen=True)
+class NotesOptions:
+    episodes: tuple[str, ...]
+    out_dir: Path = Path("output")
+    people_dir: Path | None = None
+    templates_dir: Path | None = None
+    jobs: int = 0  # 0: one worker per core
+    force: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.episodes:
+            raise ClipperError("no episodes given", "name episode files, slugs or a folder such as _podcast/")
+        if self.jobs < 0:
+            raise ClipperError(f"--jobs must be 0 or more, not {self.jobs}", "use 0 for one worker per core")
+
+
+@dataclass(frozen=True)
+class NotesResult:
+    episode: str
+    status: str  # "written", "unchanged" or "failed"
+    folder: str = ""
+    error: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NotesReport:
+    results: tuple[NotesResult, ...]
+
+    @property
+    def failures(self) -> tuple[NotesResult, ...]:
+        return tuple(result for result in self.results if result.status == "failed")
+
+
+def build_show_notes(episode: Episode) -> ShowNotes:
+    """Chapters and summary of an episode, all derived data the notes show (pure)."""
+    chapter_set, fitted = episode_chapters(episode)
+    return ShowNotes(episode, fitted.chapters, chapter_set.source, fitted.repairs, fitted.problem, summarize(episode, fitted.chapters))
+
+
+def render_notes(notes: ShowNotes, environment) -> dict[str, str]:  # noqa: ANN001 - jinja2.Environment
+    """Every notes output by file name."""
+    fitted = YoutubeChapters(notes.chapters, notes.chapter_repairs, notes.chapter_problem)
+    return {
+        "notes.md": show_notes.render(notes, environment),
+        "youtube.txt": youtube_description.render(notes, environment),
+        "notes.json": notes_json.render(notes),
+        "chapters.json": CHAPTER_FORMATS["podcast-json"](notes.episode, fitted),
+        "chapters.vtt": CHAPTER_FORMATS["vtt"](notes.episode, fitted),
+        "chapters.ffmeta": CHAPTER_FORMATS["ffmetadata"](notes.episode, fitted),
+    }
+
+
+def make_notes(options: NotesOptions, on_progress: Callable[[NotesResult, int, int], None] | None = None) -> NotesReport:
+    """Notes for every episode (files, slugs or folders), in parallel; failures are collected."""
+    episodes = expand_episode_args(options.episodes)
+    jobs = min(options.jobs or os.cpu_count() or 1, len(episodes))
+    results: list[NotesResult] = []
+    tasks = [(episode, options) for episode in episodes]
+    if jobs <= 1:
+        outcomes = map(_notes_task, tasks)
+    else:
+        pool = ProcessPoolExecutor(max_workers=jobs)
+        outcomes = pool.map(_notes_task, tasks, chunksize=1)
+    try:
+        for result in outcomes:
+            results.append(result)
+            if on_progress:
+                on_progress(result, len(results), len(episodes))
+    finally:
+        if jobs > 1:
+            pool.shutdown(cancel_futures=True)
+    return NotesReport(tuple(results))
+
+
+def expand_episode_args(args: tuple[str, ...]) -> list[str]:
+    """Files and slugs as given; a folder stands for the episode files in it."""
+    episodes: list[str] = []
+    for arg in args:
+        folder = Path(arg)
+        if folder.is_dir():
+            episodes.extend(str(path) for path in sorted(folder.iterdir()) if path.is_file() and path.suffix.lower() in (".md", ".markdown"))
+        else:
+            episodes.append(arg)
+    return episodes
+
+
+def _notes_task(task: tuple[str, NotesOptions]) -> NotesResult:
+    episode_arg, options = task
+    try:
+        return _notes_for_episode(episode_arg, options)
+    except ClipperError as exc:
+        return NotesResult(episode_arg, "failed", error=exc.message)
+
+
+def _notes_for_episode(episode_arg: str, options: NotesOptions) -> NotesResult:
+    path = resolve_episode_path(episode_arg)
+    templates_dir = options.templates_dir or default_templates_dir()
+    folder = options.out_dir / episode_slug(path)
+    main_fingerprint = fingerprint([path] + sorted(templates_dir.glob("*.j2")), f"{__version__}|{options.people_dir}")
+    if not options.force and is_up_to_date(folder, list(NOTES_FILES), main_fingerprint):
+        return NotesResult(episode_arg, "unchanged", str(folder))
+    episode = read_episode(path, options.people_dir)
+    files = render_notes(build_show_notes(episode), make_environment(templates_dir))
+    people = [Path(p) for p in _people_files(episode, path, options.people_dir)]
+    write_outputs(folder, files, make_stamp(main_fingerprint, people))
+    return NotesResult(episode_arg, "written", str(folder), warnings=tuple(str(w) for w in episode.warnings))
+
+
+def _people_files(episode: Episode, path: Path, people_dir: Path | None) -> list[str]:
+    folder = people_dir or default_people_dir(path)
+    return [str(folder / f"{guest.id}.md") for guest in episode.guests] if folder else []

@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_check(commands)
     _add_chapters(commands)
+    _add_notes(commands)
     return parser
 
 
@@ -77,3 +78,32 @@ def _run_chapters(args: argparse.Namespace) -> int:
         print(f"clipper: warning: {result.problem}", file=sys.stderr)
     sys.stdout.write(result.text)
     return EXIT_OK
+
+
+def _add_notes(commands) -> None:  # noqa: ANN001
+    parser = commands.add_parser("notes", help="write show notes, a YouTube description and chapter files")
+    parser.add_argument("episodes", nargs="+", metavar="EPISODE", help="episode files, slugs in _podcast/, or folders of them")
+    parser.add_argument("--out", type=Path, default=Path("output"), metavar="DIR", help="write into DIR/<slug>/ (default: output)")
+    parser.add_argument("--templates", type=Path, metavar="DIR", help="your own copies of clipper's templates/")
+    parser.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per core)")
+    parser.add_argument("--force", action="store_true", help="redo episodes whose notes are up to date")
+    _people_option(parser)
+    parser.set_defaults(run=_run_notes)
+
+
+def _run_notes(args: argparse.Namespace) -> int:
+    options = api.NotesOptions(tuple(args.episodes), args.out, args.people, args.templates, args.jobs, args.force)
+    report = api.make_notes(options, on_progress=_print_progress)
+    for failure in report.failures:
+        print(f"clipper: failed: {failure.error}", file=sys.stderr)
+    written = sum(result.status == "written" for result in report.results)
+    unchanged = sum(result.status == "unchanged" for result in report.results)
+    print(f"clipper: {written} written, {unchanged} unchanged, {len(report.failures)} failed", file=sys.stderr)
+    return EXIT_FAILED if report.failures else EXIT_OK
+
+
+def _print_progress(result: api.NotesResult, done: int, total: int) -> None:
+    for warning in result.warnings:
+        print(f"clipper: {warning}", file=sys.stderr)
+    where = result.folder or result.episode
+    print(f"[{done}/{total}] {result.status}: {where}", file=sys.stderr)

@@ -17,6 +17,7 @@ _LINE_KEY = "__line__"
 _KEY_LINES = "__key_lines__"
 _MARKDOWN_LINK = re.compile(r"^\s*[*-]\s*\[(?P<title>[^\]]+)\]\((?P<url>[^)\s]+)\)")
 _EPISODE_SUFFIXES = (".md", ".markdown", ".txt")
+_LINK_TITLES = {"youtube": "YouTube", "apple": "Apple Podcasts", "spotify": "Spotify", "anchor": "Anchor"}
 
 
 class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -134,7 +135,7 @@ def _build_episode(data: dict[str, Any], body: str, path: Path, offset: int, peo
         guests=guests,
         youtube_id=str(ids.get("youtube") or ""),
         youtube_url=_youtube_url(ids, links),
-        links=tuple(Link(str(k), str(v)) for k, v in links.items() if _is_url(v)),
+        links=tuple(Link(_LINK_TITLES.get(str(k), str(k).capitalize()), str(v)) for k, v in links.items() if _is_url(v)),
         description=_text_field(data, "description", where, offset),
         intro=_text_field(data, "intro", where, offset),
         topics=tuple(_string_list(data.get("topics"), "topics", where, offset, data)),

@@ -109,3 +109,43 @@ class Episode:
             return ""
         joiner = "&" if "?" in self.youtube_url else "?"
         return f"{self.youtube_url}{joiner}t={int(sec)}"
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+    who: str
+    sec: float
+
+
+@dataclass(frozen=True)
+class Takeaway:
+    """The one or two sentences that best say what a chapter is about."""
+
+    chapter: Chapter
+    sentences: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Summary:
+    takeaways: tuple[Takeaway, ...] = ()
+    keywords: tuple[str, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    abstract: tuple[str, ...] = ()  # an extractive summary, for episodes without an intro
+
+
+@dataclass(frozen=True)
+class ShowNotes:
+    """Everything the notes outputs show, derived from one episode."""
+
+    episode: Episode
+    chapters: tuple[Chapter, ...]  # ready for YouTube (repaired)
+    chapter_source: str  # "quotableClips", "headers" or "none"
+    chapter_repairs: tuple[str, ...]
+    chapter_problem: str  # why YouTube will not show the chapters, "" when it will
+    summary: Summary
+
+    @property
+    def intro_is_extracted(self) -> bool:
+        """True when the episode has no intro and the notes show an extractive summary instead."""
+        return not self.episode.intro

@@ -1,0 +1,75 @@
+"""The only writer under output/: atomic files, and a stamp that lets a re-run skip unchanged work."""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import OutputError
+
+STAMP_NAME = ".clipper-stamp"
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(payload)
+            os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600 files
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(f"cannot write the file ({exc.strerror})", "check that the output folder is writable and the disk has room", str(path)) from None
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def fingerprint(paths: list[Path], extra: str = "") -> str:
+    """A hash of the files' contents (in order) and `extra`: what the outputs were made from."""
+    digest = hashlib.sha256(extra.encode("utf-8"))
+    for path in paths:
+        digest.update(path.name.encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()
+
+
+def make_stamp(main_fingerprint: str, dependencies: list[Path]) -> str:
+    """The stamp: the inputs' fingerprint, then a line per file found while working (people files)."""
+    return "\n".join([main_fingerprint] + [f"{fingerprint([path])} {path}" for path in dependencies])
+
+
+def is_up_to_date(folder: Path, names: list[str], main_fingerprint: str) -> bool:
+    """True when every output exists and its stamp matches the inputs as they are now."""
+    stamp_file = folder / STAMP_NAME
+    if not stamp_file.is_file() or not all((folder / name).is_file() for name in names):
+        return False
+    first, *dependencies = stamp_file.read_text(encoding="utf-8").splitlines()
+    if first != main_fingerprint:
+        return False
+    for line in dependencies:
+        digest, _, path = line.partition(" ")
+        if fingerprint([Path(path)]) != digest:
+            return False
+    return True
+
+
+def write_outputs(folder: Path, files: dict[str, str], stamp: str) -> list[Path]:
+    """Write every file atomically, then the stamp last, so an interrupted run is redone."""
+    (folder / STAMP_NAME).unlink(missing_ok=True)
+    written = []
+    for name, text in files.items():
+        write_atomic(folder / name, text)
+        written.append(folder / name)
+    write_atomic(folder / STAMP_NAME, stamp + "\n")
+    return written

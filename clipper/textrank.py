@@ -1,0 +1,129 @@
+"""TextRank (Mihalcea & Tarau 2004) as summa computes it, vectorised with numpy.
+
+summa builds a Python graph and runs a dense eigen-solver, which costs about a second per
+one-hour transcript (specs.md). We reuse summa's sentence splitter, stop words and Snowball
+stemmer, keep its sentence similarity (shared words / (log10 |s1| + log10 |s2|)) and its
+damping, and rank by power iteration on small matrices instead.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+from summa.preprocessing import textcleaner
+
+DAMPING = 0.85
+_ITERATIONS = 60
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
+
+# Words of speech, not of content: never keywords, never what a sentence is "about".
+FILLER_WORDS = frozenset("""
+yeah yes yep no nope okay ok um uh uhm hmm mm oh ah like right well actually really basically literally
+just maybe guess think thought know knew mean means meant thing things stuff kind sort lot lots bit
+pretty gonna wanna gotta got get gets getting go goes going went come comes coming say says said saying
+tell told see seen look looking want wanted way ways something anything everything nothing someone
+somebody people person good great nice cool sure much many also still even already always usually
+probably definitely exactly obviously anyway totally able make makes made making take takes took
+need needs work works question questions answer time times today day year years one two three
+chuckles laughs laughter laughing inaudible crosstalk cross talk agrees smiles sighs
+working worked different start started starting help helps helped try tried trying ask asked asking talk talked talking
+use used using give gave find found feel felt understand understood happen happened happens important
+interesting big small new old first last better best hard easy whole point case part place example
+everyone everybody somewhere thanks thank welcome hello let lets put start end hear heard called call
+super hey figure real long especially general fact true stuff kinds reason reasons sense course
+""".split())
+
+
+@lru_cache(maxsize=1)
+def _cleaner() -> tuple[frozenset[str], object]:
+    textcleaner.init_textcleanner("english", FILLER_WORDS)
+    return textcleaner.STOPWORDS, textcleaner.STEMMER
+
+
+# summa keeps "Dr. Smith" together by treating any capital + 1-2 letters + "." as an
+# abbreviation, which glues spoken "No. I think..." into one sentence: split those again.
+_INTERJECTION_END = re.compile("|".join(f"(?<=\\b{word}[.!?])" for word in "No Yes Yep Oh Ok So Um Uh Hm Mm Wow Now Hmm Huh".split()) + r"\s+")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences as summa splits them (abbreviations such as "Dr." kept whole)."""
+    _cleaner()
+    sentences = []
+    for sentence in textcleaner.split_sentences(text):
+        sentences.extend(part.strip() for part in _INTERJECTION_END.split(sentence) if part.strip())
+    return sentences
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    return _cleaner()[1].stem(word)
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-case words of the text that carry content (no stop words, fillers, numbers)."""
+    stopwords = _cleaner()[0]
+    return [w for w in (m.lower() for m in _WORD.findall(text)) if _is_content(w, stopwords)]
+
+
+def adjacent_content_pairs(text: str) -> list[tuple[str, str]]:
+    """Pairs of content words that stand side by side in the text ("machine learning")."""
+    stopwords = _cleaner()[0]
+    words = [m.lower() for m in _WORD.findall(text)]
+    return [(a, b) for a, b in zip(words, words[1:]) if _is_content(a, stopwords) and _is_content(b, stopwords)]
+
+
+def _is_content(word: str, stopwords: frozenset[str]) -> bool:
+    return len(word) > 2 and word not in stopwords and "'" not in word
+
+
+def rank_sentences(stem_lists: Sequence[Sequence[str]]) -> np.ndarray:
+    """TextRank score of each sentence, given its content-word stems."""
+    count = len(stem_lists)
+    if count == 0:
+        return np.zeros(0)
+    vocabulary: dict[str, int] = {}
+    rows, cols = [], []
+    for row, stems in enumerate(stem_lists):
+        for token in set(stems):
+            rows.append(row)
+            cols.append(vocabulary.setdefault(token, len(vocabulary)))
+    presence = np.zeros((count, max(len(vocabulary), 1)))
+    presence[rows, cols] = 1.0
+    shared = presence @ presence.T
+    logs = np.log10(np.maximum([len(stems) for stems in stem_lists], 1))
+    denominator = logs[:, None] + logs[None, :]
+    weights = np.divide(shared, denominator, out=np.zeros_like(shared), where=denominator > 0)
+    np.fill_diagonal(weights, 0.0)
+    return pagerank(weights)
+
+
+def rank_words(stem_sequences: Sequence[Sequence[str]], window: int = 2) -> dict[str, float]:
+    """TextRank score of each stem, from co-occurrence within `window` words (summa's keywords)."""
+    vocabulary: dict[str, int] = {}
+    pairs: list[tuple[int, int]] = []
+    for stems in stem_sequences:
+        ids = [vocabulary.setdefault(token, len(vocabulary)) for token in stems]
+        for i, first in enumerate(ids):
+            pairs.extend((first, second) for second in ids[i + 1 : i + window] if second != first)
+    if not vocabulary:
+        return {}
+    weights = np.zeros((len(vocabulary), len(vocabulary)))
+    for first, second in set(pairs):  # summa's word graph is unweighted
+        weights[first, second] = weights[second, first] = 1.0
+    scores = pagerank(weights)
+    return {token: float(scores[index]) for token, index in vocabulary.items()}
+
+
+def pagerank(weights: np.ndarray) -> np.ndarray:
+    """Weighted PageRank of an undirected graph: (1-d) + d * Σ_j w_ji / Σ_k w_jk * score_j."""
+    out_sums = weights.sum(axis=1)
+    transition = np.divide(weights, out_sums[:, None], out=np.zeros_like(weights), where=out_sums[:, None] > 0)
+    scores = np.ones(len(weights))
+    for _ in range(_ITERATIONS):
+        updated = (1 - DAMPING) + DAMPING * (transition.T @ scores)
+        if np.abs(updated - scores).max(initial=0.0) < 1e-6:
+            return updated
+        scores = updated
+    return scores
