@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .chapters import ChapterSet, YoutubeChapters, derive_chapters, episode_end_sec, fit_youtube
+from .chapters import ChapterSet, YoutubeChapters, derive_chapters, episode_end_sec, fit_youtube, shorten_titles
 from .episode_file import default_people_dir, episode_slug, read_episode, resolve_episode_path
 from .errors import ChapterError, ClipperError
 from .formats import CHAPTER_FORMATS, notes_json, show_notes, youtube_description
@@ -66,7 +66,8 @@ def make_chapters(episode: str | Path, fmt: str = "youtube", people_dir: Path | 
     chapter_set, fitted = episode_chapters(loaded)
     if not chapter_set.chapters:
         raise ChapterError("the episode has no chapters (no quotableClips and no headers)", "add 'header:' items to its transcript or quotableClips", loaded.path)
-    return ChaptersResult(CHAPTER_FORMATS[fmt](loaded, fitted), chapter_set.source, fitted.repairs, fitted.problem)
+    repairs = fitted.repairs + (shorten_titles(fitted.chapters)[1] if fmt == "youtube" else ())
+    return ChaptersResult(CHAPTER_FORMATS[fmt](loaded, fitted), chapter_set.source, repairs, fitted.problem)
 
 
 NOTES_FILES = ("notes.md", "youtube.txt", "notes.json", "chapters.json", "chapters.vtt", "chapters.ffmeta")

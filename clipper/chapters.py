@@ -107,6 +107,7 @@ def fit_youtube(chapters: tuple[Chapter, ...], duration_sec: float | None = None
     """Repair chapters so YouTube shows them: first at 0:00, ascending, ≥10 s each, ≥3.
 
     Every repair is described in `repairs`; `problem` says why YouTube still will not show them.
+    Titles keep their full length here: `shorten_titles` trims them for YouTube's description.
     """
     repairs: list[str] = []
     fixed = _whole_seconds(chapters, duration_sec, repairs)
@@ -114,7 +115,7 @@ def fit_youtube(chapters: tuple[Chapter, ...], duration_sec: float | None = None
     fixed = _drop_duplicates(fixed, repairs)
     fixed = _start_at_zero(fixed, repairs)
     fixed = _merge_short(fixed, repairs)
-    fixed = [_trim_title(chapter, index, repairs) for index, chapter in enumerate(fixed)]
+    fixed = [_readable_title(chapter, index) for index, chapter in enumerate(fixed)]
     problem = ""
     if len(fixed) < YOUTUBE_MIN_CHAPTERS:
         problem = f"only {len(fixed)} chapter(s) of at least {YOUTUBE_MIN_CHAPTER_SEC} s: YouTube shows chapters only when there are at least {YOUTUBE_MIN_CHAPTERS}"
@@ -194,14 +195,23 @@ def more_meaningful(a: Chapter, b: Chapter) -> Chapter:
     return a if a.duration_sec >= b.duration_sec else b
 
 
-def _trim_title(chapter: Chapter, index: int, repairs: list[str]) -> Chapter:
-    # YouTube (and yt-dlp) read "0:00 - Title" as "Title": leading separators are not part of it.
-    # A title with no word character at all would swallow the next line there.
+def _readable_title(chapter: Chapter, index: int) -> Chapter:
+    # YouTube (and yt-dlp) read "0:00 - Title" as "Title": leading separators are not part of it,
+    # and a title with no word character at all would swallow the next line.
     title = re.sub(r"^\W*\s", "", " " + chapter.title).strip()
     if not re.search(r"\w", title):
         title = f"Chapter {index + 1}"
-    if len(title) <= TITLE_MAX_CHARS:
-        return replace(chapter, title=title)
-    cut = title[: TITLE_MAX_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—(")
-    repairs.append(f"shortened the title '{title}' to {len(cut) + 1} characters")
-    return replace(chapter, title=cut + "…")
+    return replace(chapter, title=title)
+
+
+def shorten_titles(chapters: tuple[Chapter, ...], max_chars: int = TITLE_MAX_CHARS) -> tuple[tuple[Chapter, ...], tuple[str, ...]]:
+    """Titles cut at a word to fit `max_chars` (with "…"), and a note for each one cut."""
+    shortened, repairs = [], []
+    for chapter in chapters:
+        title = chapter.title
+        if len(title) > max_chars:
+            cut = title[: max_chars - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—(") or title[: max_chars - 1]
+            repairs.append(f"shortened the title '{title}' to {len(cut) + 1} characters")
+            title = cut + "…"
+        shortened.append(replace(chapter, title=title))
+    return tuple(shortened), tuple(repairs)

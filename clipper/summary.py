@@ -17,6 +17,7 @@ _TAKEAWAY_WORDS = (8, 45)
 _QUOTE_WORDS = (10, 40)
 _HOST_WEIGHT = 0.6  # the host mostly asks; takeaways and quotes come mostly from guests
 _LONG_CHAPTER_SEC = 180  # a chapter this long gets two takeaway sentences
+_WINDOW_SEC = 300  # without chapters, takeaways come from stretches this long
 
 _STAGE_DIRECTION = re.compile(
     r"\s*(\[[^\]\n]{1,60}\]|\((?:laughs?|laughing|laughter|chuckles?|chuckling|inaudible|cross-?talk|sighs?|"
@@ -87,14 +88,24 @@ def _host_names(episode: Episode) -> set[str]:
 
 
 def _group_by_chapter(sentences: list[_Sentence], chapters: tuple[Chapter, ...]) -> list[tuple[Chapter | None, list[_Sentence]]]:
-    if not chapters or all(s.sec < 0 for s in sentences):
+    """Sentences by chapter; without chapters, by stretches of about five minutes (or one group without times)."""
+    if all(s.sec < 0 for s in sentences):
         return [(None, sentences)]
+    if not chapters:
+        return _group_by_window(sentences)
     groups: list[tuple[Chapter | None, list[_Sentence]]] = [(chapter, []) for chapter in chapters]
     starts = [chapter.start_sec for chapter in chapters]
     for sentence in sentences:
         index = max(int(np.searchsorted(starts, sentence.sec, side="right")) - 1, 0)
         groups[index][1].append(sentence)
     return groups
+
+
+def _group_by_window(sentences: list[_Sentence]) -> list[tuple[Chapter | None, list[_Sentence]]]:
+    groups: dict[int, list[_Sentence]] = {}
+    for sentence in sentences:
+        groups.setdefault(int(max(sentence.sec, 0) // _WINDOW_SEC), []).append(sentence)
+    return [(None, group) for _, group in sorted(groups.items())]
 
 
 def _relative_scores(group: list[_Sentence]) -> list[float]:
@@ -120,14 +131,21 @@ def _takeaway(chapter: Chapter | None, group: list[_Sentence], scores: list[floa
 
 
 def _quotes(scored: list[tuple[Chapter | None, list[_Sentence], list[float]]]) -> tuple[Quote, ...]:
-    """The best-scored guest statement of each chapter, the top few of those, in time order."""
-    best = []
-    for _, group, scores in scored:
-        options = [(score, s) for s, score in zip(group, scores) if _is_statement(s, _QUOTE_WORDS) and not s.is_host]
-        if options:
-            best.append(max(options, key=lambda option: option[0]))
-    top = sorted(best, key=lambda option: -option[0])[:QUOTE_COUNT]
-    return tuple(Quote(tidy_sentence(s.text), s.who, s.sec) for _, s in sorted(top, key=lambda option: option[1].sec))
+    """The best-scored guest statements, at most one a chapter (or stretch), in time order."""
+    options = [
+        (score, index, s)
+        for index, (_, group, scores) in enumerate(scored)
+        for s, score in zip(group, scores)
+        if _is_statement(s, _QUOTE_WORDS) and not s.is_host
+    ]
+    top, used = [], set()
+    for score, index, sentence in sorted(options, key=lambda option: -option[0]):
+        if index not in used or len(scored) == 1:
+            top.append(sentence)
+            used.add(index)
+        if len(top) == QUOTE_COUNT:
+            break
+    return tuple(Quote(tidy_sentence(s.text), s.who, s.sec) for s in sorted(top, key=lambda s: s.sec))
 
 
 def _abstract(takeaways: tuple[Takeaway, ...], everything: list[tuple[_Sentence, float]]) -> tuple[str, ...]:
@@ -178,7 +196,6 @@ def _key_phrases(texts: list[str], top: set[str], min_count: int = 3) -> dict[st
     pairs = Counter((a, b) for a, b in stem_pairs if a in top and b in top and a != b)
     phrases: dict[str, tuple[str, str]] = {}
     for pair, seen in pairs.most_common():
-        if seen >= min_count:
-            for token in pair:
-                phrases.setdefault(token, pair)
+        if seen >= min_count and not any(token in phrases for token in pair):  # each word in its likeliest phrase
+            phrases.update({token: pair for token in pair})
     return phrases

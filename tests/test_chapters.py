@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from clipper.chapters import (
     TITLE_MAX_CHARS, YOUTUBE_MIN_CHAPTER_SEC, YOUTUBE_MIN_CHAPTERS, derive_chapters, episode_end_sec, fit_youtube,
-    more_meaningful,
+    more_meaningful, shorten_titles,
 )
 from clipper.episode_file import read_episode
 from clipper.errors import ChapterError
@@ -99,9 +99,12 @@ def test_too_few_chapters_says_youtube_will_not_show_them():
 def test_long_titles_are_trimmed_at_a_word():
     title = "Staff engineer archetypes: deep specialist, cross-team advisor, hands-on mentor"
     fitted = fit_youtube(chapters((title, 0, 60), ("B", 60, 120), ("C", 120, 180)), 180)
-    short = fitted.chapters[0].title
-    assert len(short) <= TITLE_MAX_CHARS and short.endswith("…") and title.startswith(short[:-1])
-    assert any("shortened" in repair for repair in fitted.repairs)
+    assert fitted.chapters[0].title == title  # kept whole for podcast apps and notes
+    shortened, repairs = shorten_titles(fitted.chapters)
+    short = shortened[0].title
+    assert short == "Staff engineer archetypes: deep specialist, cross-team advisor…"
+    assert len(short) <= TITLE_MAX_CHARS and repairs == (f"shortened the title '{title}' to {len(short)} characters",)
+    assert shorten_titles((Chapter("x" * 100, 0, 10),))[0][0].title == "x" * 69 + "…"
 
 
 def test_more_meaningful_keeps_specific_titles_then_the_longer_chapter():
@@ -124,11 +127,12 @@ def assert_obeys_youtube_rules(fitted, duration):
     assert starts[0] == 0
     assert all(b - a >= YOUTUBE_MIN_CHAPTER_SEC for a, b in zip(starts, starts[1:]))
     assert duration - starts[-1] >= YOUTUBE_MIN_CHAPTER_SEC
-    assert all(0 < len(c.title) <= TITLE_MAX_CHARS and "\n" not in c.title for c in fitted.chapters)
+    shown, _ = shorten_titles(fitted.chapters)
+    assert all(0 < len(c.title) <= TITLE_MAX_CHARS and "\n" not in c.title for c in shown)
     text = youtube_chapters.render(fitted)
     parsed = _yt_dlp_chapters(text, duration)
     assert [p["start_time"] for p in parsed] == starts
-    assert [p["title"] for p in parsed] == [c.title for c in fitted.chapters]
+    assert [p["title"] for p in parsed] == [c.title for c in shown]
 
 
 @pytest.mark.parametrize("path", [p for p in GOOD_EPISODES], ids=lambda p: p.name)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import jinja2
 
+from ..chapters import shorten_titles
 from ..model import ShowNotes
 from ..templating import paragraphs, render as render_template
 from .show_notes import episode_links
@@ -33,4 +34,5 @@ def render(notes: ShowNotes, environment: jinja2.Environment) -> str:
 
 def _render(notes: ShowNotes, environment: jinja2.Environment, intro: list[str], detail: int) -> str:
     links = [link for link in episode_links(notes.episode) if link.url != notes.episode.youtube_url]
-    return render_template(environment, TEMPLATE, notes=notes, episode=notes.episode, intro=intro, links=links, detail=detail)
+    chapters, _ = shorten_titles(notes.chapters)
+    return render_template(environment, TEMPLATE, notes=notes, episode=notes.episode, intro=intro, links=links, chapters=chapters, detail=detail)

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from summa import summarizer
+from summa.preprocessing.textcleaner import clean_text_by_sentences
+
+from clipper.api import episode_chapters
+from clipper.episode_file import read_episode
+from clipper.model import Chapter, Episode, TranscriptLine
+from clipper.summary import clean_speech, pick_keywords, summarize, tidy_sentence
+from clipper.textrank import FILLER_WORDS, rank_sentences, split_sentences, stem
+
+from .conftest import GOOD_EPISODES, PEOPLE, SEEDS
+
+FILLERS_SHOWN = {"yeah", "right", "um", "uh", "like", "okay", "thing", "things", "laughs", "chuckles", "know"}
+
+
+def summaries():
+    for path in GOOD_EPISODES:
+        episode = read_episode(path, PEOPLE)
+        _, fitted = episode_chapters(episode)
+        yield episode, summarize(episode, fitted.chapters)
+
+
+SUMMARIES = list(summaries())
+IDS = [episode.slug for episode, _ in SUMMARIES]
+
+
+@pytest.mark.parametrize("episode, summary", SUMMARIES, ids=IDS)
+def test_text_quality_on_every_real_episode(episode, summary):
+    if not episode.lines:
+        assert summary.takeaways == () and summary.keywords == ()
+        return
+    assert 5 <= len(summary.keywords) <= 10
+    words = {word for keyword in summary.keywords for word in keyword.split()}
+    assert not words & FILLERS_SHOWN, summary.keywords
+    stems = [stem(word) for keyword in summary.keywords for word in keyword.split()]
+    assert len(stems) == len(set(stems)), summary.keywords  # never interview + interviews
+    sentences = [s for t in summary.takeaways for s in t.sentences] + [q.text for q in summary.quotes] + list(summary.abstract)
+    for sentence in sentences:
+        assert not re.search(r"\[|\((?:laughs|chuckles)\)", sentence, re.I), sentence
+        assert sentence[0].isupper() or sentence[0].isdigit() or not sentence[0].isalpha(), sentence
+        assert sentence[-1] in ".!”\"'", sentence  # whole sentences, never cut
+        assert not re.match(r"(yeah|yes|um|uh|okay|so|and|but)\b", sentence, re.I), sentence
+    assert 2 <= len(summary.quotes) <= 3
+    speakers = {line.who for line in episode.lines}
+    for quote in summary.quotes:
+        assert quote.who in speakers
+        said_then = [clean_speech(line.text) for line in episode.lines if line.sec == quote.sec and line.who == quote.who]
+        assert any(quote.text.rstrip(".!")[-20:] in text for text in said_then)
+
+
+@pytest.mark.parametrize("episode, summary", SUMMARIES, ids=IDS)
+def test_one_or_two_takeaways_per_chapter_in_order(episode, summary):
+    starts = [t.chapter.start_sec for t in summary.takeaways]
+    assert starts == sorted(starts)
+    assert all(1 <= len(t.sentences) <= 2 for t in summary.takeaways)
+
+
+def test_stage_directions_and_fillers_are_removed():
+    assert clean_speech("Well [laughs] it works (chuckles) now [cross-talk].") == "Well it works now."
+    assert clean_speech("From academia (from physics) to ML.") == "From academia (from physics) to ML."
+    assert tidy_sentence("Yeah, so, um, we shipped it.") == "We shipped it."
+    assert tidy_sentence("And then we shipped it.") == "We shipped it."
+    assert tidy_sentence("Right now we ship daily.") == "Right now we ship daily."
+
+
+def test_spoken_interjections_are_their_own_sentences():
+    assert split_sentences("No. I think so. Dr. Smith agrees.") == ["No.", "I think so.", "Dr. Smith agrees."]
+
+
+def test_keywords_are_one_per_stem_and_form_phrases():
+    texts = ["Machine learning interviews are hard. Interviewing for machine learning roles."] * 4 + ["Yeah, like, you know, interview prep."]
+    keywords = pick_keywords(texts)
+    assert "machine learning" in keywords
+    interview_forms = [k for k in keywords if stem(k.split()[-1]) == "interview"]
+    assert len(interview_forms) == 1
+
+
+def test_duplicated_lines_do_not_repeat_in_the_summary():
+    text = "Data contracts make pipelines reliable because producers and consumers agree on a schema upfront."
+    lines = tuple(TranscriptLine(text, "Guest", sec) for sec in (0, 10, 20)) + (TranscriptLine("Monitoring catches errors in production before users ever notice them at all.", "Guest", 30),)
+    episode = Episode(path="e", slug="e", title="T", transcript=lines)
+    summary = summarize(episode, (Chapter("All", 0, 60),))
+    sentences = list(summary.takeaways[0].sentences)
+    assert len(sentences) == len(set(sentences))
+
+
+def test_ranking_agrees_with_summa():
+    """Our vectorised TextRank picks the same top sentences as summa's own summarizer."""
+    episode = read_episode(SEEDS / "001_e4d990a6fba344ba.txt", PEOPLE)
+    text = " ".join(line.text for line in episode.lines[10:40])
+    summa_scores = summarizer.summarize(text, scores=True, ratio=1.0)
+    summa_best = {sentence for sentence, _ in sorted(summa_scores, key=lambda pair: -pair[1])[:5]}
+    units = clean_text_by_sentences(text)
+    ours = rank_sentences([unit.token.split() for unit in units])
+    our_best = {units[i].text for i in sorted(range(len(units)), key=lambda i: -ours[i])[:5]}
+    assert len(our_best & summa_best) >= 4, (our_best, summa_best)
+
+
+def test_filler_list_holds_the_usual_suspects():
+    assert {"yeah", "right", "um", "uh", "okay", "like", "thing", "things"} <= FILLER_WORDS
