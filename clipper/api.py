@@ -11,12 +11,13 @@ from . import __version__
 from .chapters import ChapterSet, YoutubeChapters, derive_chapters, episode_end_sec, fit_youtube, shorten_titles
 from .episode_file import default_people_dir, episode_slug, read_episode, resolve_episode_path
 from .errors import ChapterError, ClipperError
-from .formats import CHAPTER_FORMATS, notes_json, show_notes, youtube_description
+from .formats import CHAPTER_FORMATS
 from .model import Episode, Problem, ShowNotes
-from .outputs import fingerprint, is_up_to_date, make_stamp, write_outputs
-from .summary import summarize
-from .templating import default_templates_dir, make_environment
+from .outputs import default_templates_dir, fingerprint, is_up_to_date, make_stamp, write_outputs
 from .validation import find_problems, has_errors
+
+# summa (and with it scipy) and jinja2 take ~0.4 s to import: the notes steps import them
+# when there is work to do, so that an unchanged re-run costs almost nothing.
 
 
 @dataclass(frozen=True)
@@ -109,12 +110,16 @@ class NotesReport:
 
 def build_show_notes(episode: Episode) -> ShowNotes:
     """Chapters and summary of an episode, all derived data the notes show (pure)."""
+    from .summary import summarize
+
     chapter_set, fitted = episode_chapters(episode)
     return ShowNotes(episode, fitted.chapters, chapter_set.source, fitted.repairs, fitted.problem, summarize(episode, fitted.chapters))
 
 
 def render_notes(notes: ShowNotes, environment) -> dict[str, str]:  # noqa: ANN001 - jinja2.Environment
     """Every notes output by file name."""
+    from .formats import notes_json, show_notes, youtube_description
+
     fitted = YoutubeChapters(notes.chapters, notes.chapter_repairs, notes.chapter_problem)
     return {
         "notes.md": show_notes.render(notes, environment),
@@ -127,24 +132,38 @@ def render_notes(notes: ShowNotes, environment) -> dict[str, str]:  # noqa: ANN0
 
 
 def make_notes(options: NotesOptions, on_progress: Callable[[NotesResult, int, int], None] | None = None) -> NotesReport:
-    """Notes for every episode (files, slugs or folders), in parallel; failures are collected."""
+    """Notes for every episode (files, slugs or folders), in parallel; failures are collected.
+
+    Episodes are loaded here, so bad files fail fast; summarising and rendering, the costly
+    part, runs in one worker process per core.
+    """
     episodes = expand_episode_args(options.episodes)
-    jobs = min(options.jobs or os.cpu_count() or 1, len(episodes))
     results: list[NotesResult] = []
-    tasks = [(episode, options) for episode in episodes]
+
+    def report(result: NotesResult) -> None:
+        results.append(result)
+        if on_progress:
+            on_progress(result, len(results), len(episodes))
+
+    work = []
+    for episode_arg in episodes:
+        try:
+            task = _notes_task(episode_arg, options)
+        except ClipperError as exc:
+            report(NotesResult(episode_arg, "failed", error=exc.message))
+            continue
+        if isinstance(task, NotesResult):
+            report(task)
+        else:
+            work.append(task)
+    jobs = min(options.jobs or os.cpu_count() or 1, len(work))
     if jobs <= 1:
-        outcomes = map(_notes_task, tasks)
+        for task in work:
+            report(_write_notes(task))
     else:
-        pool = ProcessPoolExecutor(max_workers=jobs)
-        outcomes = pool.map(_notes_task, tasks, chunksize=1)
-    try:
-        for result in outcomes:
-            results.append(result)
-            if on_progress:
-                on_progress(result, len(results), len(episodes))
-    finally:
-        if jobs > 1:
-            pool.shutdown(cancel_futures=True)
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for result in pool.map(_write_notes, work, chunksize=1):
+                report(result)
     return NotesReport(tuple(results))
 
 
@@ -160,28 +179,39 @@ def expand_episode_args(args: tuple[str, ...]) -> list[str]:
     return episodes
 
 
-def _notes_task(task: tuple[str, NotesOptions]) -> NotesResult:
-    episode_arg, options = task
-    try:
-        return _notes_for_episode(episode_arg, options)
-    except ClipperError as exc:
-        return NotesResult(episode_arg, "failed", error=exc.message)
+@dataclass(frozen=True)
+class _NotesTask:
+    episode_arg: str
+    episode: Episode
+    folder: Path
+    stamp: str
+    templates_dir: Path | None
 
 
-def _notes_for_episode(episode_arg: str, options: NotesOptions) -> NotesResult:
+def _notes_task(episode_arg: str, options: NotesOptions) -> _NotesTask | NotesResult:
+    """The work for one episode, or its result when its notes are already up to date."""
     path = resolve_episode_path(episode_arg)
-    templates_dir = options.templates_dir or default_templates_dir()
     folder = options.out_dir / episode_slug(path)
+    templates_dir = options.templates_dir or default_templates_dir()
     main_fingerprint = fingerprint([path] + sorted(templates_dir.glob("*.j2")), f"{__version__}|{options.people_dir}")
     if not options.force and is_up_to_date(folder, list(NOTES_FILES), main_fingerprint):
         return NotesResult(episode_arg, "unchanged", str(folder))
     episode = read_episode(path, options.people_dir)
-    files = render_notes(build_show_notes(episode), make_environment(templates_dir))
-    people = [Path(p) for p in _people_files(episode, path, options.people_dir)]
-    write_outputs(folder, files, make_stamp(main_fingerprint, people))
-    return NotesResult(episode_arg, "written", str(folder), warnings=tuple(str(w) for w in episode.warnings))
+    stamp = make_stamp(main_fingerprint, _people_files(episode, path, options.people_dir))
+    return _NotesTask(episode_arg, episode, folder, stamp, options.templates_dir)
 
 
-def _people_files(episode: Episode, path: Path, people_dir: Path | None) -> list[str]:
+def _write_notes(task: _NotesTask) -> NotesResult:
+    from .templating import make_environment
+
+    try:
+        files = render_notes(build_show_notes(task.episode), make_environment(task.templates_dir))
+        write_outputs(task.folder, files, task.stamp)
+    except ClipperError as exc:
+        return NotesResult(task.episode_arg, "failed", error=exc.message)
+    return NotesResult(task.episode_arg, "written", str(task.folder), warnings=tuple(str(w) for w in task.episode.warnings))
+
+
+def _people_files(episode: Episode, path: Path, people_dir: Path | None) -> list[Path]:
     folder = people_dir or default_people_dir(path)
-    return [str(folder / f"{guest.id}.md") for guest in episode.guests] if folder else []
+    return [folder / f"{guest.id}.md" for guest in episode.guests] if folder else []

@@ -4,11 +4,17 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from importlib import resources
 from pathlib import Path
 
 from .errors import OutputError
 
 STAMP_NAME = ".clipper-stamp"
+
+
+def default_templates_dir() -> Path:
+    """templates/ of the checkout, or the copy shipped inside the installed package."""
+    return Path(str(resources.files("clipper.templates")))
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:

