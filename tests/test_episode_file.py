@@ -136,3 +136,10 @@ def test_binary_and_wrong_encoding_are_refused(tmp_path):
         with pytest.raises(EpisodeError, match=words) as caught:
             read_episode(path)
         assert ONE_LINE_ERROR.match(caught.value.message)
+
+
+@pytest.mark.parametrize("name", ["000_6df58c81865934d2.txt", "003_521438bc75bead74.txt"])
+def test_raw_transcript_seeds_are_not_episode_files(name):
+    with pytest.raises(EpisodeError) as caught:
+        read_episode(SEEDS / name)
+    assert caught.value.message.startswith(f"{SEEDS / name}:1: the file does not start with front matter")
