@@ -65,8 +65,15 @@ def summarize(episode: Episode, chapters: tuple[Chapter, ...]) -> Summary:
     )
 
 
+def speaker_names(episode: Episode) -> dict[str, str]:
+    """`who` labels (usually first names) → the guest's full name, where a guest matches."""
+    by_first = {guest.name.split()[0].casefold(): guest.name for guest in episode.guests if guest.is_known and guest.name.split()}
+    return {who: by_first.get(who.split()[0].casefold(), who) for who in {line.who for line in episode.lines if line.who}}
+
+
 def _sentences(episode: Episode) -> list[_Sentence]:
     hosts = _host_names(episode)
+    names = speaker_names(episode)
     sentences, seen = [], set()
     for line in episode.lines:
         for text in split_sentences(clean_speech(line.text)):
@@ -75,7 +82,7 @@ def _sentences(episode: Episode) -> list[_Sentence]:
                 continue
             seen.add(key)
             stems = tuple(stem(word) for word in content_words(text))
-            sentences.append(_Sentence(text, line.who, line.sec if line.sec is not None else -1.0, stems, line.who in hosts))
+            sentences.append(_Sentence(text, names.get(line.who, line.who), line.sec if line.sec is not None else -1.0, stems, line.who in hosts))
     return sentences
 
 
@@ -85,6 +92,7 @@ def _host_names(episode: Episode) -> set[str]:
     speakers = {line.who for line in episode.lines if line.who}
     hosts = {who for who in speakers if who.split()[0].casefold() not in guest_names} if speakers else set()
     return hosts if hosts != speakers else set()
+
 
 
 def _group_by_chapter(sentences: list[_Sentence], chapters: tuple[Chapter, ...]) -> list[tuple[Chapter | None, list[_Sentence]]]:

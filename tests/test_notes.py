@@ -74,7 +74,7 @@ def test_notes_content_of_the_reference_episode(tmp_path, seed_001):
     assert "[LinkedIn](https://www.linkedin.com/in/tatigabru/)" in markdown
     assert "- [1:11](https://www.youtube.com/watch?v=_xr1_xb736E&t=71) Episode kickoff and guest reintroduction" in markdown
     assert "## Key takeaways" in markdown and "## Keywords" in markdown and "## Notable quotes" in markdown
-    assert "> — Tatiana, [" in markdown
+    assert "> — Tatiana Gabruseva, [" in markdown
     assert "(https://anchor.fm/datatalksclub/episodes/Staff-AI-Engineer---Tatiana-Gabruseva-e1v3on7)" in markdown
     assert "_This summary was extracted" not in markdown
     description = (tmp_path / seed_001.stem / "youtube.txt").read_text()

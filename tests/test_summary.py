@@ -9,7 +9,7 @@ from summa.preprocessing.textcleaner import clean_text_by_sentences
 from clipper.api import episode_chapters
 from clipper.episode_file import read_episode
 from clipper.model import Chapter, Episode, TranscriptLine
-from clipper.summary import clean_speech, pick_keywords, summarize, tidy_sentence
+from clipper.summary import clean_speech, pick_keywords, speaker_names, summarize, tidy_sentence
 from clipper.textrank import FILLER_WORDS, rank_sentences, split_sentences, stem
 
 from .conftest import GOOD_EPISODES, PEOPLE, SEEDS
@@ -45,10 +45,10 @@ def test_text_quality_on_every_real_episode(episode, summary):
         assert sentence[-1] in ".!”\"'", sentence  # whole sentences, never cut
         assert not re.match(r"(yeah|yes|um|uh|okay|so|and|but)\b", sentence, re.I), sentence
     assert 2 <= len(summary.quotes) <= 3
-    speakers = {line.who for line in episode.lines}
+    names = speaker_names(episode)
     for quote in summary.quotes:
-        assert quote.who in speakers
-        said_then = [clean_speech(line.text) for line in episode.lines if line.sec == quote.sec and line.who == quote.who]
+        assert quote.who in names.values()
+        said_then = [clean_speech(line.text) for line in episode.lines if line.sec == quote.sec and names[line.who] == quote.who]
         assert any(quote.text.rstrip(".!")[-20:] in text for text in said_then)
 
 
@@ -102,3 +102,8 @@ def test_ranking_agrees_with_summa():
 
 def test_filler_list_holds_the_usual_suspects():
     assert {"yeah", "right", "um", "uh", "okay", "like", "thing", "things"} <= FILLER_WORDS
+
+
+def test_speakers_get_the_guests_full_names(seed_001):
+    episode = read_episode(seed_001, PEOPLE)
+    assert speaker_names(episode) == {"Alexey": "Alexey", "Tatiana": "Tatiana Gabruseva"}
