@@ -149,3 +149,30 @@ class ShowNotes:
     def intro_is_extracted(self) -> bool:
         """True when the episode has no intro and the notes show an extractive summary instead."""
         return not self.episode.intro
+
+
+@dataclass(frozen=True)
+class ClipSpan:
+    """What one social clip shows: a span of the episode, inside a chapter, and why it was chosen."""
+
+    index: int
+    title: str
+    chapter: Chapter
+    start_sec: float
+    end_sec: float
+    lines: tuple[TranscriptLine, ...]
+    reason: str
+    sentences: tuple[str, ...] = ()  # what is said, for the post text
+
+    @property
+    def duration_sec(self) -> float:
+        return self.end_sec - self.start_sec
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A caption: a few words, times relative to the clip's start."""
+
+    start_sec: float
+    end_sec: float
+    text: str

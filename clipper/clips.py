@@ -1,0 +1,247 @@
+"""Which spans become social clips (pure): targets, the best highlight inside a chapter, captions."""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from .errors import ChapterError
+from .model import Chapter, ClipSpan, Cue, Episode, TranscriptLine
+from .summary import clean_speech, tidy_sentence
+from .textrank import content_words, rank_sentences, split_sentences, stem
+from .timecode import format_clock
+
+MIN_HIGHLIGHT_SEC = 20.0
+MAX_HIGHLIGHT_SEC = 60.0
+FETCH_PADDING_SEC = 5.0  # ranges are fetched wider: stream copy starts at the keyframe before
+WHOLE_DOWNLOAD_SHARE = 0.5  # fetch the whole video when ranges would cover more than this
+_CUE_WORDS = 3
+_CUE_CHARS = 22
+_SLUG_CHARS = 50
+
+
+@dataclass(frozen=True)
+class FetchPlan:
+    ranges: tuple[tuple[float, float], ...]  # empty when the whole video is fetched
+    reason: str
+
+    @property
+    def is_whole(self) -> bool:
+        return not self.ranges
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """A stretch of speech with its time: a whole line, or one sentence of a long line (estimated)."""
+
+    start_sec: float
+    end_sec: float
+    text: str
+    who: str
+    score: float
+    is_estimated: bool
+
+
+def clip_chapters(episode: Episode, chapters: tuple[Chapter, ...]) -> tuple[Chapter, ...]:
+    """What `--clip N` counts: the episode's quotable clips (their own spans), else its chapters."""
+    if episode.clips:
+        return tuple(Chapter(clip.name, clip.start_sec, clip.end_sec) for clip in sorted(episode.clips, key=lambda c: c.start_sec))
+    return chapters
+
+
+def select_chapters(choices: tuple[Chapter, ...], wanted: list[str]) -> list[tuple[int, Chapter]]:
+    """Chapters by 1-based number or by name (exact, else the one containing it); ChapterError when unknown."""
+    selected = []
+    for item in wanted:
+        index = _find_choice(choices, item)
+        selected.append((index + 1, choices[index]))
+    return selected
+
+
+def _find_choice(choices: tuple[Chapter, ...], item: str) -> int:
+    if item.strip().isdigit():
+        number = int(item)
+        if 1 <= number <= len(choices):
+            return number - 1
+        raise ChapterError(f"there is no clip {number}: the episode has {len(choices)}", "pick a number from `clipper cut EPISODE --list`")
+    wanted = item.casefold().strip()
+    exact = [i for i, c in enumerate(choices) if c.title.casefold() == wanted]
+    partial = [i for i, c in enumerate(choices) if wanted in c.title.casefold()]
+    found = exact or partial
+    if len(found) == 1 or exact:
+        return found[0]
+    if not found:
+        raise ChapterError(f"no clip or chapter is named '{item}'", "see the names with `clipper cut EPISODE --list`")
+    names = ", ".join(f"'{choices[i].title}'" for i in found[:3])
+    raise ChapterError(f"'{item}' matches several clips ({names})", "give more of the name, or its number")
+
+
+def line_spans(episode: Episode, end_sec: float) -> list[tuple[TranscriptLine, float, float]]:
+    """Each timed line with its start and end (the next line's start; the last ends at `end_sec`)."""
+    timed = [line for line in episode.lines if line.sec is not None]
+    spans = []
+    for index, line in enumerate(timed):
+        nxt = next((later.sec for later in timed[index + 1:] if (later.sec or 0) > (line.sec or 0)), None)
+        spans.append((line, float(line.sec or 0), float(nxt if nxt is not None else max(end_sec, (line.sec or 0) + 1))))
+    return spans
+
+
+def pick_highlight(episode: Episode, chapter: Chapter, index: int, end_sec: float,
+                   min_sec: float = MIN_HIGHLIGHT_SEC, max_sec: float = MAX_HIGHLIGHT_SEC) -> ClipSpan:
+    """The best run of whole lines inside the chapter, `min_sec` to `max_sec` long, by TextRank.
+
+    Lines longer than `max_sec` are split into sentences with times estimated from their length.
+    A chapter shorter than `min_sec` is taken whole.
+    """
+    if not episode.has_times:
+        raise ChapterError("the transcript has no times, so no clip can be cut from it", "add 'sec:' to the transcript lines", episode.path)
+    spans = [(line, start, min(end, chapter.end_sec)) for line, start, end in line_spans(episode, end_sec) if chapter.start_sec <= start < chapter.end_sec]
+    if chapter.duration_sec <= min_sec or not spans:
+        return whole_chapter(episode, chapter, index, end_sec, "the chapter is shorter than a highlight, so it is cut whole")
+    pieces = _pieces(spans, max_sec)
+    best = _best_run(pieces, min_sec, max_sec)
+    if best is None:
+        return whole_chapter(episode, chapter, index, end_sec, "no run of whole lines fits, so the chapter is cut whole")
+    first, last = best
+    run = pieces[first:last + 1]
+    return ClipSpan(index, chapter.title, chapter, run[0].start_sec, run[-1].end_sec, _lines_between(spans, run[0].start_sec, run[-1].end_sec),
+                    _reason(chapter, run, len(pieces)), _top_sentences(run))
+
+
+def whole_chapter(episode: Episode, chapter: Chapter, index: int, end_sec: float, reason: str = "the whole chapter (--whole)") -> ClipSpan:
+    spans = [(line, start, end) for line, start, end in line_spans(episode, end_sec) if start < chapter.end_sec and end > chapter.start_sec]
+    lines = tuple(line for line, _, _ in spans)
+    sentences = tuple(tidy_sentence(s) for line in lines[:2] for s in split_sentences(clean_speech(line.text))[:1])
+    return ClipSpan(index, chapter.title, chapter, chapter.start_sec, chapter.end_sec, lines, reason, sentences)
+
+
+def custom_span(episode: Episode, chapters: tuple[Chapter, ...], start_sec: float, end_sec: float, episode_end: float) -> ClipSpan:
+    """A span given with --start/--end; its title is the chapter it starts in."""
+    if end_sec <= start_sec:
+        raise ChapterError(f"--end ({format_clock(end_sec)}) must come after --start ({format_clock(start_sec)})", "give a later --end")
+    chapter = next((c for c in reversed(chapters) if c.start_sec <= start_sec), Chapter(episode.short or episode.title, start_sec, end_sec))
+    span = whole_chapter(episode, Chapter(chapter.title, start_sec, end_sec), 1, episode_end, f"the span asked for ({format_clock(start_sec)}–{format_clock(end_sec)})")
+    return span
+
+
+def _pieces(spans: list[tuple[TranscriptLine, float, float]], max_sec: float) -> list[_Piece]:
+    raw: list[tuple[float, float, str, str, bool]] = []
+    for line, start, end in spans:
+        text = clean_speech(line.text)
+        if end - start <= max_sec:
+            raw.append((start, end, text, line.who, False))
+            continue
+        sentences = split_sentences(text)
+        weights = [len(s) + 1 for s in sentences]
+        total, at = sum(weights) or 1, start
+        for sentence, weight in zip(sentences, weights):
+            length = (end - start) * weight / total
+            raw.append((at, at + length, sentence, line.who, True))
+            at += length
+    scores = rank_sentences([[stem(w) for w in content_words(text)] for _, _, text, _, _ in raw])
+    return [_Piece(start, end, text, who, float(score), estimated) for (start, end, text, who, estimated), score in zip(raw, scores)]
+
+
+def _best_run(pieces: list[_Piece], min_sec: float, max_sec: float) -> tuple[int, int] | None:
+    """The run with the best TextRank score per √piece, among those of an allowed length."""
+    best, best_value = None, -math.inf
+    for first in range(len(pieces)):
+        total = 0.0
+        for last in range(first, len(pieces)):
+            total += pieces[last].score
+            duration = pieces[last].end_sec - pieces[first].start_sec
+            if duration > max_sec:
+                break
+            if duration >= min_sec:
+                value = total / math.sqrt(last - first + 1)
+                if value > best_value:
+                    best, best_value = (first, last), value
+    return best
+
+
+def _lines_between(spans: list[tuple[TranscriptLine, float, float]], start: float, end: float) -> tuple[TranscriptLine, ...]:
+    return tuple(line for line, line_start, line_end in spans if line_start < end and line_end > start)
+
+
+def _top_sentences(run: list[_Piece], count: int = 2) -> tuple[str, ...]:
+    sentences = [(piece.score, i, s) for i, piece in enumerate(run) for s in split_sentences(piece.text)[:1] if len(s.split()) >= 6]
+    if not sentences:
+        sentences = [(piece.score, i, s) for i, piece in enumerate(run) for s in split_sentences(piece.text)[:1]]
+    chosen = sorted(sorted(sentences, reverse=True)[:count], key=lambda item: item[1])
+    return tuple(tidy_sentence(text) for _, _, text in chosen)
+
+
+def _reason(chapter: Chapter, run: list[_Piece], piece_count: int) -> str:
+    start, end = run[0].start_sec, run[-1].end_sec
+    unit = "sentences of a long line, times estimated from their length" if any(p.is_estimated for p in run) else "whole transcript lines"
+    return (f"highlight {format_clock(start)}–{format_clock(end)} ({end - start:.0f} s) of the chapter "
+            f"{format_clock(chapter.start_sec)}–{format_clock(chapter.end_sec)}: the run of {len(run)} {unit} "
+            f"with the best TextRank score among {piece_count} in the chapter")
+
+
+def caption_cues(episode: Episode, span: ClipSpan, end_sec: float) -> tuple[Cue, ...]:
+    """Captions of a few words each, word times spread over each line by length, relative to the clip."""
+    cues = []
+    for line, line_start, line_end in line_spans(episode, end_sec):
+        if line_start >= span.end_sec or line_end <= span.start_sec:
+            continue
+        words = [w for w in _timed_words(clean_speech(line.text).split(), line_start, line_end)
+                 if span.start_sec <= (w[0] + w[1]) / 2 < span.end_sec]
+        for start, end, text in _word_groups(words):
+            start, end = max(start, span.start_sec), min(end, span.end_sec)
+            cues.append(Cue(round(start - span.start_sec, 3), round(end - span.start_sec, 3), text))
+    return tuple(cues)
+
+
+def _timed_words(words: list[str], start: float, end: float) -> list[tuple[float, float, str]]:
+    """Each word with a start and end, the line's time shared out by word length."""
+    weights = [len(word) + 1 for word in words]
+    total, at, timed = sum(weights) or 1, start, []
+    for word, weight in zip(words, weights):
+        length = (end - start) * weight / total
+        timed.append((at, at + length, word))
+        at += length
+    return timed
+
+
+def _word_groups(words: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
+    """A few words a group; a sentence's end also ends its group."""
+    groups: list[tuple[float, float, str]] = []
+    current: list[tuple[float, float, str]] = []
+    for word in words:
+        text = " ".join(w[2] for w in current + [word])
+        if current and (len(current) >= _CUE_WORDS or len(text) > _CUE_CHARS or current[-1][2][-1:] in ".?!"):
+            groups.append((current[0][0], current[-1][1], " ".join(w[2] for w in current)))
+            current = []
+        current.append(word)
+    if current:
+        groups.append((current[0][0], current[-1][1], " ".join(w[2] for w in current)))
+    return groups
+
+
+def clip_name(index: int, title: str, taken: set[str]) -> str:
+    """`NN-title-slug`: ASCII, no `/`, `..` or control characters, never one already taken."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:_SLUG_CHARS].rstrip("-") or "clip"
+    name, suffix = f"{index:02d}-{slug}", 2
+    while name in taken:
+        name, suffix = f"{index:02d}-{slug}-{suffix}", suffix + 1
+    taken.add(name)
+    return name
+
+
+def plan_fetch(spans: list[tuple[float, float]], video_sec: float | None, padding: float = FETCH_PADDING_SEC) -> FetchPlan:
+    """Fetch padded ranges, merged where they touch, unless they would cover most of the video."""
+    padded = sorted((max(0.0, start - padding), end + padding) for start, end in spans)
+    merged: list[tuple[float, float]] = []
+    for start, end in padded:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    covered = sum(end - start for start, end in merged)
+    if video_sec and covered > WHOLE_DOWNLOAD_SHARE * video_sec:
+        return FetchPlan((), f"the clips cover {covered / video_sec:.0%} of the video: fetching it whole, once")
+    share = f" ({covered / video_sec:.0%} of {format_clock(video_sec)})" if video_sec else ""
+    return FetchPlan(tuple(merged), f"fetching {len(merged)} range(s), {format_clock(covered)} in all{share}, not the whole video")
