@@ -6,15 +6,19 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .chapters import ChapterSet, YoutubeChapters, derive_chapters, episode_end_sec, fit_youtube, shorten_titles
 from .episode_file import default_people_dir, episode_slug, read_episode, resolve_episode_path
 from .errors import ChapterError, ClipperError
 from .formats import CHAPTER_FORMATS
-from .model import Episode, Problem, ShowNotes
+from .model import Chapter, Episode, Problem, ShowNotes
 from .outputs import default_templates_dir, fingerprint, is_up_to_date, make_stamp, write_outputs
 from .validation import find_problems, has_errors
+
+if TYPE_CHECKING:
+    from .cutting import CutOptions, CutReport
 
 # summa (and with it scipy) and jinja2 take ~0.4 s to import: the notes steps import them
 # when there is work to do, so that an unchanged re-run costs almost nothing.
@@ -215,3 +219,19 @@ def _write_notes(task: _NotesTask) -> NotesResult:
 def _people_files(episode: Episode, path: Path, people_dir: Path | None) -> list[Path]:
     folder = people_dir or default_people_dir(path)
     return [folder / f"{guest.id}.md" for guest in episode.guests] if folder else []
+
+
+def cut_clips(options: CutOptions, on_event: Callable[[str], None] = lambda message: None) -> CutReport:
+    """Cut social clips of one episode (see cutting.CutOptions); failures are per clip, in the report."""
+    from .cutting import cut_clips as cut
+
+    return cut(load_episode(options.episode, options.people_dir), options, on_event)
+
+
+def list_clip_choices(episode: str | Path, people_dir: Path | None = None) -> list[tuple[int, Chapter]]:
+    """What `--clip N` can name: the episode's quotable clips, else its chapters, numbered from 1."""
+    from .clips import clip_chapters
+
+    loaded = load_episode(episode, people_dir)
+    _, fitted = episode_chapters(loaded)
+    return list(enumerate(clip_chapters(loaded, fitted.chapters), start=1))

@@ -8,6 +8,7 @@ from pathlib import Path
 from . import api
 from .errors import ClipperError
 from .formats import CHAPTER_FORMATS
+from .timecode import format_clock, parse_clock
 
 EXIT_OK = 0
 EXIT_FAILED = 1  # a check found errors, or some episodes failed
@@ -36,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_check(commands)
     _add_chapters(commands)
     _add_notes(commands)
+    _add_cut(commands)
     return parser
 
 
@@ -107,3 +109,75 @@ def _print_progress(result: api.NotesResult, done: int, total: int) -> None:
         print(f"clipper: {warning}", file=sys.stderr)
     where = result.folder or result.episode
     print(f"[{done}/{total}] {result.status}: {where}", file=sys.stderr)
+
+
+def _add_cut(commands) -> None:  # noqa: ANN001
+    parser = commands.add_parser("cut", help="cut social clips from the episode's video or a local recording")
+    parser.add_argument("episode", metavar="EPISODE", help="episode file, or its slug in _podcast/")
+    what = parser.add_argument_group("what to cut (one of)")
+    what.add_argument("--clip", action="append", default=[], metavar="N|NAME", help="a quotable clip or chapter, by number or name (repeatable)")
+    what.add_argument("--all", action="store_true", help="every quotable clip (or chapter)")
+    what.add_argument("--start", type=_clock, metavar="TIME", help="start of a span, in seconds or m:ss (with --end)")
+    what.add_argument("--end", type=_clock, metavar="TIME", help="end of that span")
+    what.add_argument("--list", action="store_true", help="list the clips and chapters --clip can name, and stop")
+    parser.add_argument("--whole", action="store_true", help="cut the whole clip or chapter, not its best highlight")
+    parser.add_argument("--max-seconds", type=float, default=60.0, metavar="S", help="longest highlight (default 60)")
+    parser.add_argument("--source", default="", metavar="URL|FILE", help="video to cut from (default: the episode's YouTube link)")
+    parser.add_argument("--aspect", default="9:16", choices=["9:16", "1:1", "16:9"], help="frame (default 9:16, 1080x1920)")
+    parser.add_argument("--fit", default="blur", choices=["blur", "crop"], help="fill a taller frame with a blurred copy (default) or crop the centre")
+    parser.add_argument("--no-captions", action="store_true", help="no burned-in captions")
+    parser.add_argument("--audio-only", action="store_true", help="an .m4a and an audiogram video instead of a video clip")
+    parser.add_argument("--platform", action="append", default=[], choices=["shorts", "reels", "tiktok", "linkedin", "x"], help="warn about this platform's limits (default: all)")
+    parser.add_argument("--out", type=Path, default=Path("output"), metavar="DIR", help="write into DIR/<slug>/clips/ (default: output)")
+    parser.add_argument("--templates", type=Path, metavar="DIR", help="your own copies of clipper's templates/")
+    parser.add_argument("--force", action="store_true", help="redo clips that are already made")
+    _people_option(parser)
+    parser.set_defaults(run=_run_cut)
+
+
+def _clock(text: str) -> float:
+    seconds = parse_clock(text)
+    if seconds is None:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a time: give seconds (95) or m:ss (1:35)")
+    return seconds
+
+
+def _run_cut(args: argparse.Namespace) -> int:
+    if args.list:
+        for number, chapter in api.list_clip_choices(args.episode, args.people):
+            print(f"{number:3d}  {format_clock(chapter.start_sec)}–{format_clock(chapter.end_sec)}  {chapter.title}")
+        return EXIT_OK
+    from .cutting import CutOptions
+
+    options = CutOptions(args.episode, tuple(args.clip), args.all, args.start, args.end, args.source, args.aspect, args.fit,
+                         not args.no_captions, args.audio_only, args.whole, args.max_seconds, tuple(args.platform),
+                         args.out, args.people, args.templates, args.force)
+    report = api.cut_clips(options, on_event=_Progress())
+    print(f"clipper: {report.source}", file=sys.stderr)
+    for result in report.results:
+        for warning in result.warnings:
+            print(f"clipper: warning: {warning}", file=sys.stderr)
+        if result.status == "failed":
+            print(f"clipper: failed: {result.name}: {result.error}", file=sys.stderr)
+        else:
+            print(f"{result.status}: {' '.join(result.files)}  ({format_clock(result.start_sec)}–{format_clock(result.end_sec)})")
+    return EXIT_FAILED if report.failures else EXIT_OK
+
+
+class _Progress:
+    """Progress on stderr: every message, but encoding percentages only in steps of 25%."""
+
+    def __init__(self) -> None:
+        self.last = ""
+
+    def __call__(self, message: str) -> None:
+        key = message.rsplit(":", 1)[0]
+        if message.endswith("%") and key == self.last.rsplit(":", 1)[0]:
+            percent = int(message.rsplit(" ", 1)[1].rstrip("%"))
+            last = int(self.last.rsplit(" ", 1)[1].rstrip("%"))
+            if percent // 25 == last // 25:
+                return
+        if message.startswith("downloading") and self.last.startswith("downloading"):
+            return
+        self.last = message
+        print(f"clipper: {message}", file=sys.stderr)

@@ -2,14 +2,22 @@
 from __future__ import annotations
 
 import contextvars
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlparse
 
 from .errors import ToolError
 
 # Progress: (bytes so far, total bytes or None).
 DownloadProgress = Callable[[int, int | None], None]
 _FORMAT = "bv*[height<=1080][ext=mp4]+ba[ext=m4a]/b[ext=mp4]/bv*[height<=1080]+ba/b"
+_MEDIA_SUFFIXES = (".mp4", ".m4v", ".mov", ".webm", ".mkv", ".m4a", ".mp3")
+
+
+def is_direct_media_url(url: str) -> bool:
+    """A URL of a media file itself, not of a page: yt-dlp can fetch it without an extractor."""
+    return urlparse(url).path.lower().endswith(_MEDIA_SUFFIXES)
 
 
 def fetch(url: str, target: Path, ffmpeg: str, time_range: tuple[float, float] | None = None,
@@ -44,7 +52,12 @@ def fetch(url: str, target: Path, ffmpeg: str, time_range: tuple[float, float] |
         # `ffmpeg_location` (its own command line sets both: yt_dlp/__init__.py).
         FFmpegPostProcessor._ffmpeg_location.set(ffmpeg)  # noqa: SLF001
         with yt_dlp.YoutubeDL(params) as ydl:
-            ydl.extract_info(url, download=True)
+            if is_direct_media_url(url):
+                # The generic extractor would first GET the whole file to sniff it (megabytes
+                # thrown away); a direct file needs no extraction.
+                ydl.process_ie_result(_direct_info(url), download=True)
+            else:
+                ydl.extract_info(url, download=True)
 
     try:
         contextvars.copy_context().run(download)
@@ -52,6 +65,19 @@ def fetch(url: str, target: Path, ffmpeg: str, time_range: tuple[float, float] |
         reason = str(exc).removeprefix("ERROR: ").splitlines()[0]
         raise ToolError(f"cannot download the video ({reason})", "check the URL and the network, or pass --source FILE with a local recording", url) from None
     return _downloaded_file(target)
+
+
+def _direct_info(url: str) -> dict:
+    path = urlparse(url).path
+    return {
+        "id": hashlib.sha256(url.encode()).hexdigest()[:12],
+        "title": path.rsplit("/", 1)[-1] or "video",
+        "url": url,
+        "ext": path.rsplit(".", 1)[-1].lower(),
+        "webpage_url": url,
+        "extractor": "direct",
+        "extractor_key": "Direct",
+    }
 
 
 def _downloaded_file(target: Path) -> Path:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -79,3 +81,25 @@ def write_outputs(folder: Path, files: dict[str, str], stamp: str) -> list[Path]
         written.append(folder / name)
     write_atomic(folder / STAMP_NAME, stamp + "\n")
     return written
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside `path` for a program to write; renamed to `path` only on success."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.stem}.part{path.suffix}")
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def clip_is_done(folder: Path, name: str, files: list[str], stamp: str) -> bool:
+    """True when a clip's files exist and were made with these settings."""
+    stamp_file = folder / f".{name}.stamp"
+    return all((folder / f).is_file() for f in files) and stamp_file.is_file() and stamp_file.read_text(encoding="utf-8") == stamp
+
+
+def mark_clip_done(folder: Path, name: str, stamp: str) -> None:
+    write_atomic(folder / f".{name}.stamp", stamp)

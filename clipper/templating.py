@@ -35,7 +35,23 @@ def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
     environment.filters["clock"] = format_clock
     environment.filters["paragraphs"] = paragraphs
     environment.filters["markdown_link"] = lambda link: f"[{link.title}]({link.url})"
+    environment.filters["ass_time"] = ass_time
+    environment.filters["ass_text"] = ass_text
     return environment
+
+
+def ass_time(sec: float) -> str:
+    """`H:MM:SS.cc`, the centisecond times of ASS subtitles."""
+    centis = max(0, round(sec * 100))
+    hours, rest = divmod(centis, 360_000)
+    minutes, rest = divmod(rest, 6000)
+    seconds, centis = divmod(rest, 100)
+    return f"{hours}:{minutes:02d}:{seconds:02d}.{centis:02d}"
+
+
+def ass_text(text: str) -> str:
+    """Text safe inside an ASS event: braces would start override tags, backslashes escapes."""
+    return " ".join(text.replace("\\", "/").replace("{", "(").replace("}", ")").split())
 
 
 def tidy_text(text: str) -> str:

@@ -1,0 +1,89 @@
+"""ffmpeg argv for each kind of clip, built with ffmpeg-python (pure: nothing runs here)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import ffmpeg
+
+from .ffmpeg import input_argument
+
+FPS = 30
+LOUDNESS_LUFS = -14.0  # social platforms' usual target (EBU R128 integrated)
+ASPECTS = {"9:16": (1080, 1920), "1:1": (1080, 1080), "16:9": None}  # None: as the source
+_BLUR_SHRINK = 4  # the background is blurred at a quarter size: same look, much less work (specs.md)
+_ENCODE = {
+    # No B-frames: without an edit list their reordering delay would start the video 2 frames late.
+    "vcodec": "libx264", "preset": "veryfast", "crf": 21, "profile:v": "high", "bf": 0, "pix_fmt": "yuv420p", "r": FPS, "g": FPS * 2,
+    "acodec": "aac", "audio_bitrate": "160k", "ar": 48000,
+    # Instagram refuses edit lists; faststart puts the index first for streaming.
+    "movflags": "+faststart", "use_editlist": 0, "f": "mp4",
+}
+
+
+@dataclass(frozen=True)
+class ClipCut:
+    source: str
+    offset_sec: float  # where the clip starts in the source file
+    duration_sec: float
+    output: str
+
+
+def output_size(aspect: str, source_width: int, source_height: int) -> tuple[int, int]:
+    size = ASPECTS[aspect]
+    return size if size else (source_width - source_width % 2, source_height - source_height % 2)
+
+
+def video_args(cut: ClipCut, aspect: str, fit: str, source_size: tuple[int, int], captions: Path | None, fonts_dir: Path) -> list[str]:
+    """Exact cut (decoded from the asked time, not the keyframe), framed, captioned, loudness-normalised."""
+    width, height = output_size(aspect, *source_size)
+    clip = ffmpeg.input(input_argument(cut.source), ss=f"{cut.offset_sec:.3f}", t=f"{cut.duration_sec:.3f}")
+    video = _frame(clip.video, width, height, fit if ASPECTS[aspect] else "none")
+    video = video.filter("fps", FPS).filter("setsar", 1)
+    if captions:
+        video = video.filter("ass", str(captions), fontsdir=str(fonts_dir))
+    audio = _normalised(clip.audio)
+    return _compile(ffmpeg.output(video, audio, cut.output, t=f"{cut.duration_sec:.3f}", **_ENCODE))
+
+
+def audio_args(cut: ClipCut) -> list[str]:
+    """The clip's audio alone, loudness-normalised, as AAC in .m4a."""
+    clip = ffmpeg.input(input_argument(cut.source), ss=f"{cut.offset_sec:.3f}", t=f"{cut.duration_sec:.3f}")
+    options = {"acodec": "aac", "audio_bitrate": "160k", "ar": 48000, "movflags": "+faststart", "use_editlist": 0, "f": "mp4"}
+    return _compile(ffmpeg.output(_normalised(clip.audio), cut.output, vn=None, **options))
+
+
+def audiogram_args(audio_file: str, duration_sec: float, output: str, aspect: str, captions: Path | None, fonts_dir: Path) -> list[str]:
+    """A video for an audio clip: a waveform on a plain card, with titles and captions."""
+    width, height = ASPECTS[aspect] or (1920, 1080)
+    sound = ffmpeg.input(input_argument(audio_file))
+    card = ffmpeg.input(f"color=c=0x111827:s={width}x{height}:r={FPS}", f="lavfi", t=f"{duration_sec:.3f}")
+    waves = sound.audio.filter("showwaves", s=f"{width}x{height // 4}", mode="cline", rate=FPS, colors="white")
+    video = ffmpeg.overlay(card, waves, x=0, y=f"(H-h)/2", shortest=1)
+    if captions:
+        video = video.filter("ass", str(captions), fontsdir=str(fonts_dir))
+    return _compile(ffmpeg.output(video, sound.audio, output, t=f"{duration_sec:.3f}", **_ENCODE))
+
+
+def _frame(video, width: int, height: int, fit: str):  # noqa: ANN001, ANN202 - ffmpeg-python nodes
+    """Fill the frame: the whole picture over a blurred copy ("blur"), a centre crop ("crop"), or as is."""
+    if fit == "none":
+        return video.filter("scale", width, height)
+    if fit == "crop":
+        return video.filter("scale", width, height, force_original_aspect_ratio="increase").filter("crop", width, height)
+    parts = video.filter_multi_output("split")
+    small_w, small_h = width // _BLUR_SHRINK, height // _BLUR_SHRINK
+    background = (parts[0].filter("scale", small_w, small_h, force_original_aspect_ratio="increase")
+                  .filter("crop", small_w, small_h).filter("boxblur", 8).filter("scale", width, height))
+    picture = parts[1].filter("scale", width, height, force_original_aspect_ratio="decrease", force_divisible_by=2)
+    return ffmpeg.overlay(background, picture, x="(W-w)/2", y="(H-h)/2")
+
+
+def _normalised(audio):  # noqa: ANN001, ANN202
+    # loudnorm resamples to 192 kHz internally: bring it back to 48 kHz (AAC, platforms: ≤ 48 kHz).
+    return audio.filter("loudnorm", I=LOUDNESS_LUFS, TP=-1.5, LRA=11).filter("aresample", 48000)
+
+
+def _compile(stream) -> list[str]:  # noqa: ANN001
+    """The argv without the binary (run_ffmpeg adds it), overwriting the output."""
+    return ffmpeg.compile(stream.global_args("-y"), cmd="ffmpeg")[1:]

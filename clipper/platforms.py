@@ -1,0 +1,38 @@
+"""Social platforms' limits for video posts, kept in one place (specs.md; re-check before a release)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MB = 1_000_000
+
+
+@dataclass(frozen=True)
+class PlatformLimits:
+    name: str
+    min_sec: float
+    max_sec: float
+    max_bytes: int
+    max_width: int = 4096
+    max_height: int = 4096
+
+
+PLATFORMS = {
+    "shorts": PlatformLimits("YouTube Shorts", 0.0, 180.0, 10_000 * MB),
+    "reels": PlatformLimits("Instagram Reels", 3.0, 15 * 60.0, 300 * MB),
+    "tiktok": PlatformLimits("TikTok", 3.0, 10 * 60.0, 1000 * MB),
+    "linkedin": PlatformLimits("LinkedIn", 3.0, 15 * 60.0, 200 * MB),
+    "x": PlatformLimits("X", 0.5, 140.0, 512 * MB, 1280, 1024 * 2),
+}
+
+
+def platform_problems(platform: str, duration_sec: float, size_bytes: int) -> list[str]:
+    """What about a clip breaks a platform's limits ([] when nothing does)."""
+    limits = PLATFORMS[platform]
+    problems = []
+    if duration_sec > limits.max_sec:
+        problems.append(f"{limits.name} takes at most {limits.max_sec:.0f} s; this clip lasts {duration_sec:.1f} s")
+    if duration_sec < limits.min_sec:
+        problems.append(f"{limits.name} takes at least {limits.min_sec:.0f} s; this clip lasts {duration_sec:.1f} s")
+    if size_bytes > limits.max_bytes:
+        problems.append(f"{limits.name} takes at most {limits.max_bytes // MB} MB; this clip is {size_bytes / MB:.0f} MB")
+    return problems
