@@ -63,9 +63,14 @@ def notes_rows() -> list[str]:
     naive, count = naive_seconds()
     return [
         f"| notes, naive (summa summarize + keywords per whole transcript, sequential) | {count} transcripts | {naive:.2f} s | 1× |",
-        f"| notes, clipper cold (`clipper notes {EPISODES.relative_to(CORPUS.parent) if CORPUS == SHARED else EPISODES.relative_to(ROOT)}`, empty output) | {count} transcripts | {cold:.2f} s | {naive / cold:.0f}× faster |",
+        f"| notes, clipper cold (`clipper notes {_shown(EPISODES)}`, empty output) | {count} transcripts | {cold:.2f} s | {naive / cold:.0f}× faster |",
         f"| notes, clipper warm (same command again, nothing changed) | {count} transcripts | {warm:.3f} s | {naive / warm:.0f}× faster |",
     ]
+
+
+def _shown(path: Path) -> str:
+    """A path as seen from the repository (../shared/... or tests/...), never a machine's absolute path."""
+    return os.path.relpath(path, ROOT)
 
 
 def machine() -> str:
@@ -85,7 +90,8 @@ def main() -> None:
         "Written by `make bench` (benchmarks/bench.py); every figure is the best of several runs.",
         "",
         f"- Machine: {machine()}",
-        f"- Corpus: `{EPISODES}`",
+        f"- Corpus: `{_shown(EPISODES)}` ({len(list(EPISODES.iterdir()))} episode files)",
+        f"- Command: `make bench` (`python benchmarks/bench.py`)",
         f"- Date: {time.strftime('%Y-%m-%d')}",
         "",
         "| what | input | wall time | vs naive |",

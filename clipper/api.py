@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from . import __version__
 from .chapters import ChapterSet, YoutubeChapters, derive_chapters, episode_end_sec, fit_youtube, shorten_titles
 from .episode_file import default_people_dir, episode_slug, read_episode, resolve_episode_path
-from .errors import ChapterError, ClipperError
+from .errors import ChapterError, ClipperError, EpisodeError
 from .formats import CHAPTER_FORMATS
 from .model import Chapter, Episode, Problem, ShowNotes
 from .outputs import default_templates_dir, fingerprint, is_up_to_date, make_stamp, write_outputs
@@ -51,7 +51,7 @@ def load_episode(episode: str | Path, people_dir: Path | None = None) -> Episode
 def check_episodes(episodes: list[str], people_dir: Path | None = None) -> list[CheckResult]:
     """Every problem of every episode; a file that does not load is one result with `error`."""
     results = []
-    for episode in episodes:
+    for episode in expand_episode_args(tuple(str(e) for e in episodes)):
         try:
             results.append(CheckResult(str(episode), find_problems(load_episode(episode, people_dir))))
         except ClipperError as exc:
@@ -177,10 +177,13 @@ def expand_episode_args(args: tuple[str, ...]) -> list[str]:
     for arg in args:
         folder = Path(arg)
         if folder.is_dir():
-            episodes.extend(str(path) for path in sorted(folder.iterdir()) if path.is_file() and path.suffix.lower() in (".md", ".markdown"))
-        else:
+            found = [str(path) for path in sorted(folder.iterdir()) if path.is_file() and path.suffix.lower() in (".md", ".markdown")]
+            if not found:
+                raise EpisodeError("the folder holds no episode files (*.md)", "give episode files, or a folder such as _podcast/", str(folder))
+            episodes.extend(found)
+        elif arg not in episodes:
             episodes.append(arg)
-    return episodes
+    return list(dict.fromkeys(episodes))
 
 
 @dataclass(frozen=True)

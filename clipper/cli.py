@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import api
+from . import __version__, api
 from .errors import ClipperError
 from .formats import CHAPTER_FORMATS
 from .timecode import format_clock, parse_clock
@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="clipper", description="Show notes, chapters and social clips from podcast episode files.")
+    parser.add_argument("--version", action="version", version=f"clipper {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_check(commands)
     _add_chapters(commands)

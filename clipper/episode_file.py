@@ -44,6 +44,8 @@ def resolve_episode_path(arg: str) -> Path:
     path = Path(arg)
     if path.is_file():
         return path
+    if path.is_dir():
+        raise EpisodeError("this is a folder, not an episode file", "name one episode file (clipper notes and check also take folders)", arg)
     for candidate in (Path("_podcast") / f"{arg}.md", Path("_podcast") / f"{arg}.md.md", Path(f"{arg}.md")):
         if candidate.is_file():
             return candidate

@@ -22,6 +22,8 @@ def default_templates_dir() -> Path:
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Write to a temporary file beside `path`, then rename: readers never see half a file."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    if not isinstance(payload, bytes):
+        raise TypeError(f"write_atomic takes str or bytes, not {type(data).__name__}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
@@ -74,7 +76,10 @@ def is_up_to_date(folder: Path, names: list[str], main_fingerprint: str) -> bool
 
 def write_outputs(folder: Path, files: dict[str, str], stamp: str) -> list[Path]:
     """Write every file atomically, then the stamp last, so an interrupted run is redone."""
-    (folder / STAMP_NAME).unlink(missing_ok=True)
+    try:
+        (folder / STAMP_NAME).unlink(missing_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot write there ({exc.strerror})", "give --out a folder you can write to", str(folder)) from None
     written = []
     for name, text in files.items():
         write_atomic(folder / name, text)

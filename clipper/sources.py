@@ -14,6 +14,7 @@ from pathlib import Path
 from .clips import FETCH_PADDING_SEC, FetchPlan, plan_fetch
 from .errors import ToolError
 from .ffmpeg import find_ffmpeg, read_media_info
+from .timecode import format_clock
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,20 @@ class Sources:
 
     files: tuple[SourceFile, ...]
     description: str
+    failures: tuple[tuple[float, float, str], ...] = ()  # ranges that could not be fetched, and why
 
     def locate(self, start_sec: float, end_sec: float) -> tuple[SourceFile, float]:
         """The file holding [start, end] and the offset of `start` in it; ToolError when none does."""
+        for failed_start, failed_end, message in self.failures:
+            if failed_start <= start_sec and end_sec <= failed_end:
+                raise ToolError(message, "check the network and the source, then run again")
         for source in self.files:
-            if source.start_sec <= start_sec and (source.end_sec is None or end_sec <= source.end_sec + 0.01):
+            if source.start_sec <= start_sec and (source.end_sec is None or end_sec <= source.end_sec + 0.05):
                 return source, start_sec - source.start_sec
-        raise ToolError(f"no fetched video covers {start_sec:.1f}–{end_sec:.1f} s", "run again with --force to fetch it")
+        ends = [f.end_sec for f in self.files if f.end_sec is not None and f.start_sec == 0]
+        where = f" (it ends at {format_clock(ends[0])})" if ends else ""
+        raise ToolError(f"the video has nothing at {format_clock(start_sec)}–{format_clock(end_sec)}{where}",
+                        "check the clip's times, or give the whole recording with --source")
 
 
 def is_url(source: str) -> bool:
@@ -60,21 +68,18 @@ def fetched_source(url: str, spans: list[tuple[float, float]], video_sec: float 
     cached = _cached_files(cache)
     missing = [(s, e) for s, e in spans if not _covers(cached, s, e)]
     plan = plan_fetch(missing, video_sec) if missing else FetchPlan((), "")
-    if not missing:
-        description = "using the video fetched before (no download)"
-    elif plan.is_whole:
-        description = plan.reason
-        if on_plan:
-            on_plan(description)
-        _record(cache, fetch(url, cache / "whole.mp4", find_ffmpeg(), None, on_progress), 0.0, None)
-    else:
-        description = plan.reason
-        if on_plan:
-            on_plan(description)
-        for start, end in plan.ranges:
-            target = cache / f"range-{start:.2f}-{end:.2f}.mp4"
-            _record(cache, fetch(url, target, find_ffmpeg(), (start, end), on_progress), start, end)
-    return Sources(tuple(_cached_files(cache)), description)
+    description = plan.reason if missing else "using the video fetched before (no download)"
+    if missing and on_plan:
+        on_plan(description)
+    failures = []
+    for start, end in ([(0.0, None)] if missing and plan.is_whole else plan.ranges):
+        name = "whole.mp4" if end is None else f"range-{start:.2f}-{end:.2f}.mp4"
+        try:
+            path = fetch(url, cache / name, find_ffmpeg(), None if end is None else (start, end), on_progress)
+            _record(cache, path, start, start + (read_media_info(path).duration_sec or 0.0))
+        except ToolError as exc:  # the other ranges, and their clips, still go ahead
+            failures.append((start, end if end is not None else float("inf"), exc.message))
+    return Sources(tuple(_cached_files(cache)), description, tuple(failures))
 
 
 def _cache_for(url: str, cache: Path) -> Path:
@@ -84,7 +89,7 @@ def _cache_for(url: str, cache: Path) -> Path:
     return folder
 
 
-def _record(cache: Path, path: Path, start: float, end: float | None) -> None:
+def _record(cache: Path, path: Path, start: float, end: float) -> None:
     index = _index(cache)
     index[path.name] = {"start_sec": start, "end_sec": end}
     (cache / "index.json").write_text(json.dumps(index, indent=1), encoding="utf-8")
@@ -99,11 +104,16 @@ def _index(cache: Path) -> dict:
 
 def _cached_files(cache: Path) -> list[SourceFile]:
     files = [SourceFile(cache / name, entry["start_sec"], entry["end_sec"]) for name, entry in _index(cache).items() if (cache / name).is_file()]
-    return sorted(files, key=lambda f: (f.end_sec is not None, f.start_sec))  # the whole video first
+    return sorted(files, key=lambda f: (not f.path.name.startswith("whole"), f.start_sec))  # the whole video first
 
 
 def _covers(files: list[SourceFile], start: float, end: float) -> bool:
     # A cached range must hold the span with room for an exact cut (it was fetched padded).
     margin = FETCH_PADDING_SEC / 2
-    return any(f.start_sec <= max(0.0, start - margin) and (f.end_sec is None or end + margin <= f.end_sec) for f in files)
+    return any(f.start_sec <= max(0.0, start - margin) and (f.end_sec is None or min(end + margin, _known_end(files)) <= f.end_sec) for f in files)
+
+
+def _known_end(files: list[SourceFile]) -> float:
+    """The video's end where a fetch showed it (a range came back shorter than asked), else infinity."""
+    return min((f.end_sec for f in files if f.end_sec is not None and f.path.name.startswith("whole")), default=float("inf"))
 

@@ -69,7 +69,7 @@ def render(environment: jinja2.Environment, name: str, **context: object) -> str
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"template syntax error ({exc.message})", "fix the template there", exc.filename or name, exc.lineno) from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"the template uses an undefined variable ({exc.message})", "use only the variables listed in templates/README.md", str(Path(_folder(environment)) / name), _error_line(exc)) from None
+        raise TemplateError(f"the template uses an undefined variable ({exc.message})", "use only the variables listed in clipper's templates/README.md", str(Path(_folder(environment)) / name), _error_line(exc)) from None
 
 
 def _folder(environment: jinja2.Environment) -> str:

@@ -21,3 +21,27 @@ GOOD_EPISODES = sorted(p for p in PODCAST.iterdir() if p.name not in BROKEN_EPIS
 @pytest.fixture
 def seed_001() -> Path:
     return SEEDS / "001_e4d990a6fba344ba.txt"
+
+
+@pytest.fixture(scope="session")
+def media_dir(tmp_path_factory) -> Path:
+    """A 90 s synthetic video (frame numbers drawn as bits, GOP 3 s), made once with ffmpeg."""
+    from .media import make_video
+
+    folder = tmp_path_factory.mktemp("media")
+    make_video(folder / "video.mp4", 90)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def media_server(media_dir):
+    from .media import MediaServer
+
+    server = MediaServer(media_dir)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def synthetic_episode() -> Path:
+    return DATA / "synthetic" / "_podcast" / "synthetic-episode.md"

@@ -1,0 +1,174 @@
+"""Real media for tests: synthetic videos made with ffmpeg, a local HTTP server, and ways to inspect outputs."""
+from __future__ import annotations
+
+import http.server
+import os
+import re
+import struct
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+from clipper.ffmpeg import find_ffmpeg
+
+BITS = 12  # frame numbers up to 4095 are drawn as 12 black/white blocks
+BLOCK = 32
+BITS_Y = 150  # the blocks' top, in the 640x360 source
+SOURCE_SIZE = (640, 360)
+FPS = 30
+
+
+def make_video(path: Path, seconds: int, gop_seconds: int = 3) -> Path:
+    """A moving test picture whose frame number is drawn as bits, a 440 Hz tone, a GOP of several seconds."""
+    boxes = ",".join(
+        f"drawbox=x={BLOCK * i}:y={BITS_Y}:w={BLOCK}:h={BLOCK}:color=white:t=fill:enable='eq(mod(floor(n/{2 ** i}),2),1)'"
+        for i in range(BITS))
+    graph = f"[0:v]drawbox=x=0:y={BITS_Y}:w={BLOCK * BITS}:h={BLOCK}:color=black:t=fill,{boxes}[v];[1:a]volume=-18dB[a]"
+    subprocess.run([
+        find_ffmpeg(), "-nostdin", "-v", "error", "-y",
+        "-f", "lavfi", "-i", f"testsrc2=s={SOURCE_SIZE[0]}x{SOURCE_SIZE[1]}:r={FPS}:d={seconds}",
+        "-f", "lavfi", "-i", f"sine=f=440:d={seconds}:sample_rate=48000",
+        "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
+        "-c:v", "libx264", "-preset", "ultrafast", "-crf", "30", "-g", str(FPS * gop_seconds), "-keyint_min", str(FPS * gop_seconds),
+        "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart", str(path),
+    ], check=True)
+    return path
+
+
+def gray_frames(path: Path, count: int, size: tuple[int, int] = SOURCE_SIZE, start: float | None = None) -> list[bytes]:
+    """The first `count` frames as they are stored (no frames repeated or dropped), grey, at `size`."""
+    width, height = size
+    seek = ["-ss", f"{start:.3f}"] if start is not None else []
+    raw = subprocess.run([find_ffmpeg(), "-nostdin", "-v", "error", *seek, "-i", str(path), "-frames:v", str(count), "-fps_mode", "passthrough",
+                          "-vf", f"scale={width}:{height},format=gray", "-f", "rawvideo", "-"], capture_output=True, check=True).stdout
+    frame = width * height
+    return [raw[i * frame:(i + 1) * frame] for i in range(len(raw) // frame)]
+
+
+def frame_number(frame: bytes, width: int = SOURCE_SIZE[0], top: int = BITS_Y) -> int:
+    """The number drawn into a 640x360 frame by make_video."""
+    row = (top + BLOCK // 2) * width
+    return sum(1 << i for i in range(BITS) if frame[row + BLOCK * i + BLOCK // 2] > 128)
+
+
+def video_frame_count(path: Path) -> int:
+    result = subprocess.run([find_ffmpeg(), "-nostdin", "-i", str(path), "-map", "0:v:0", "-c", "copy", "-f", "null", "-"],
+                            capture_output=True, text=True, check=False)
+    return int(re.findall(r"frame=\s*(\d+)", result.stderr)[-1])
+
+
+def mp4_boxes(path: Path) -> list[str]:
+    """Top-level MP4 box types, in file order, and every box type found inside moov (as moov/…)."""
+    data = path.read_bytes()
+    found: list[str] = []
+    _walk(data, 0, len(data), "", found)
+    return found
+
+
+def _walk(data: bytes, start: int, end: int, prefix: str, found: list[str]) -> None:
+    at = start
+    while at + 8 <= end:
+        size, kind = struct.unpack(">I4s", data[at:at + 8])
+        header = 8
+        if size == 1:
+            size, header = struct.unpack(">Q", data[at + 8:at + 16])[0], 16
+        elif size == 0:
+            size = end - at
+        name = kind.decode("latin-1")
+        found.append(prefix + name)
+        if name in ("moov", "trak", "mdia", "minf", "stbl", "edts"):
+            _walk(data, at + header, at + size, prefix + name + "/", found)
+        at += size
+
+
+def region_difference(a: bytes, b: bytes, width: int, box: tuple[int, int, int, int]) -> float:
+    """Mean absolute difference of two grey frames inside box (x, y, w, h)."""
+    x, y, w, h = box
+    total = 0
+    for row in range(y, y + h):
+        start = row * width + x
+        total += sum(abs(p - q) for p, q in zip(a[start:start + w], b[start:start + w]))
+    return total / (w * h)
+
+
+class MediaServer:
+    """Serves a folder on 127.0.0.1 with HTTP Range support, throttled like a network, counting bytes sent."""
+
+    def __init__(self, folder: Path, bytes_per_second: int = 40_000_000):
+        self.folder, self.sent, self.requests = folder, 0, []
+        self.delay = 65536 / bytes_per_second
+        server = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):  # noqa: ANN002 - quiet
+                pass
+
+            def do_GET(self):  # noqa: N802 - http.server's name
+                server._serve(self)
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}/{name}"
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def _serve(self, handler: http.server.BaseHTTPRequestHandler) -> None:
+        name = handler.path.lstrip("/").split("?")[0]
+        path = self.folder / (name if "." in name else name + ".mp4")  # /video serves video.mp4, with no extension in the URL
+        if not path.is_file():
+            handler.send_error(404)
+            return
+        size = path.stat().st_size
+        start, end = self._range(handler.headers.get("Range"), size)
+        self.requests.append((name, handler.headers.get("Range")))
+        handler.send_response(206 if handler.headers.get("Range") else 200)
+        if handler.headers.get("Range"):
+            handler.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        handler.send_header("Content-Type", "video/mp4")
+        handler.send_header("Accept-Ranges", "bytes")
+        handler.send_header("Content-Length", str(end - start + 1))
+        handler.end_headers()
+        self._send(handler, path, start, end)
+
+    @staticmethod
+    def _range(header: str | None, size: int) -> tuple[int, int]:
+        match = re.match(r"bytes=(\d*)-(\d*)", header or "")
+        if not match:
+            return 0, size - 1
+        start = int(match.group(1) or 0)
+        end = min(int(match.group(2)), size - 1) if match.group(2) else size - 1
+        return start, end
+
+    def _send(self, handler: http.server.BaseHTTPRequestHandler, path: Path, start: int, end: int) -> None:
+        with path.open("rb") as stream:
+            stream.seek(start)
+            left = end - start + 1
+            try:
+                while left > 0:
+                    chunk = stream.read(min(65536, left))
+                    if not chunk:
+                        break
+                    handler.wfile.write(chunk)
+                    self.sent += len(chunk)
+                    left -= len(chunk)
+                    time.sleep(self.delay)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+
+def free_port() -> int:
+    """A port nothing listens on (for the unreachable-server test)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+__all__ = ["MediaServer", "make_video", "gray_frames", "frame_number", "video_frame_count", "mp4_boxes", "region_difference", "free_port", "os"]
