@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import re
+import signal
 import sys
 from pathlib import Path
 
@@ -21,14 +23,21 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_USAGE
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # a killed run cleans up like Ctrl-C: no half-written outputs
     try:
         return args.run(args)
     except ClipperError as exc:
         print(f"clipper: {exc.message}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
-        print("clipper: interrupted", file=sys.stderr)
+        print("clipper: interrupted; finished outputs are kept, a re-run does the rest", file=sys.stderr)
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -153,8 +162,10 @@ def _run_cut(args: argparse.Namespace) -> int:
     options = CutOptions(args.episode, tuple(args.clip), args.all, args.start, args.end, args.source, args.aspect, args.fit,
                          not args.no_captions, args.audio_only, args.whole, args.max_seconds, tuple(args.platform),
                          args.out, args.people, args.templates, args.force)
-    report = api.cut_clips(options, on_event=_Progress())
-    print(f"clipper: {report.source}", file=sys.stderr)
+    progress = _Progress()
+    report = api.cut_clips(options, on_event=progress)
+    if report.source not in progress.printed:
+        print(f"clipper: {report.source}", file=sys.stderr)
     for result in report.results:
         for warning in result.warnings:
             print(f"clipper: warning: {warning}", file=sys.stderr)
@@ -166,19 +177,18 @@ def _run_cut(args: argparse.Namespace) -> int:
 
 
 class _Progress:
-    """Progress on stderr: every message, but encoding percentages only in steps of 25%."""
+    """Progress on stderr: every message, but a job's percentages only in steps of 25%."""
 
     def __init__(self) -> None:
-        self.last = ""
+        self.last_key, self.last_step = "", -1
+        self.printed: set[str] = set()
 
     def __call__(self, message: str) -> None:
-        key = message.rsplit(":", 1)[0]
-        if message.endswith("%") and key == self.last.rsplit(":", 1)[0]:
-            percent = int(message.rsplit(" ", 1)[1].rstrip("%"))
-            last = int(self.last.rsplit(" ", 1)[1].rstrip("%"))
-            if percent // 25 == last // 25:
-                return
-        if message.startswith("downloading") and self.last.startswith("downloading"):
+        key, _, rest = message.rpartition(":")
+        percent = re.fullmatch(r" (\d+)%", rest)
+        step = int(percent.group(1)) // 25 if percent else -1
+        if key and key == self.last_key and (step == self.last_step or not percent):
             return
-        self.last = message
+        self.last_key, self.last_step = (key, step) if key else ("", -1)
+        self.printed.add(message)
         print(f"clipper: {message}", file=sys.stderr)

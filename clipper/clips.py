@@ -19,6 +19,7 @@ WHOLE_DOWNLOAD_SHARE = 0.5  # fetch the whole video when ranges would cover more
 _CUE_WORDS = 3
 _CUE_CHARS = 22
 _SLUG_CHARS = 50
+_SENTENCE_ENDS = ".?!\"”’)"
 
 
 @dataclass(frozen=True)
@@ -97,22 +98,28 @@ def pick_highlight(episode: Episode, chapter: Chapter, index: int, end_sec: floa
     if not episode.has_times:
         raise ChapterError("the transcript has no times, so no clip can be cut from it", "add 'sec:' to the transcript lines", episode.path)
     spans = [(line, start, min(end, chapter.end_sec)) for line, start, end in line_spans(episode, end_sec) if chapter.start_sec <= start < chapter.end_sec]
-    if chapter.duration_sec <= min_sec or not spans:
+    if chapter.duration_sec <= min_sec:
         return whole_chapter(episode, chapter, index, end_sec, "the chapter is shorter than a highlight, so it is cut whole")
+    if not spans:
+        end = min(chapter.end_sec, chapter.start_sec + max_sec)
+        return whole_chapter(episode, Chapter(chapter.title, chapter.start_sec, end), index, end_sec,
+                             f"the chapter has no transcript lines, so its first {end - chapter.start_sec:.0f} s are cut")
     pieces = _pieces(spans, max_sec)
-    best = _best_run(pieces, min_sec, max_sec)
-    if best is None:
-        return whole_chapter(episode, chapter, index, end_sec, "no run of whole lines fits, so the chapter is cut whole")
+    best = _best_run(pieces, min_sec, max_sec) or _best_run(pieces, 0.0, max_sec)
+    if best is None:  # every piece is one sentence longer than max_sec
+        top = max(pieces, key=lambda piece: piece.score)
+        return whole_chapter(episode, Chapter(chapter.title, top.start_sec, top.start_sec + max_sec), index, end_sec,
+                             f"the best sentence is longer than {max_sec:.0f} s, so it is cut at that length")
     first, last = best
     run = pieces[first:last + 1]
     return ClipSpan(index, chapter.title, chapter, run[0].start_sec, run[-1].end_sec, _lines_between(spans, run[0].start_sec, run[-1].end_sec),
-                    _reason(chapter, run, len(pieces)), _top_sentences(run))
+                    _reason(chapter, run, len(pieces)), _post_sentences([(piece.score, piece.text) for piece in run]))
 
 
 def whole_chapter(episode: Episode, chapter: Chapter, index: int, end_sec: float, reason: str = "the whole chapter (--whole)") -> ClipSpan:
     spans = [(line, start, end) for line, start, end in line_spans(episode, end_sec) if start < chapter.end_sec and end > chapter.start_sec]
     lines = tuple(line for line, _, _ in spans)
-    sentences = tuple(tidy_sentence(s) for line in lines[:2] for s in split_sentences(clean_speech(line.text))[:1])
+    sentences = _post_sentences([(0.0, clean_speech(line.text)) for line in lines[:4]])
     return ClipSpan(index, chapter.title, chapter, chapter.start_sec, chapter.end_sec, lines, reason, sentences)
 
 
@@ -135,10 +142,10 @@ def _pieces(spans: list[tuple[TranscriptLine, float, float]], max_sec: float) ->
         sentences = split_sentences(text)
         weights = [len(s) + 1 for s in sentences]
         total, at = sum(weights) or 1, start
-        for sentence, weight in zip(sentences, weights):
-            length = (end - start) * weight / total
-            raw.append((at, at + length, sentence, line.who, True))
-            at += length
+        for number, (sentence, weight) in enumerate(zip(sentences, weights), start=1):
+            until = end if number == len(sentences) else at + (end - start) * weight / total
+            raw.append((at, until, sentence, line.who, True))
+            at = until
     scores = rank_sentences([[stem(w) for w in content_words(text)] for _, _, text, _, _ in raw])
     return [_Piece(start, end, text, who, float(score), estimated) for (start, end, text, who, estimated), score in zip(raw, scores)]
 
@@ -164,12 +171,18 @@ def _lines_between(spans: list[tuple[TranscriptLine, float, float]], start: floa
     return tuple(line for line, line_start, line_end in spans if line_start < end and line_end > start)
 
 
-def _top_sentences(run: list[_Piece], count: int = 2) -> tuple[str, ...]:
-    sentences = [(piece.score, i, s) for i, piece in enumerate(run) for s in split_sentences(piece.text)[:1] if len(s.split()) >= 6]
-    if not sentences:
-        sentences = [(piece.score, i, s) for i, piece in enumerate(run) for s in split_sentences(piece.text)[:1]]
-    chosen = sorted(sorted(sentences, reverse=True)[:count], key=lambda item: item[1])
-    return tuple(tidy_sentence(text) for _, _, text in chosen)
+def _post_sentences(scored_texts: list[tuple[float, str]], count: int = 2) -> tuple[str, ...]:
+    """The best `count` sentences, in spoken order: whole ones of six words or more when there are any."""
+    candidates = [(score, order, tidy_sentence(sentence)) for order, (score, text) in enumerate(scored_texts)
+                  for sentence in split_sentences(text)]
+    candidates = [(score, -order, sentence) for score, order, sentence in candidates if sentence]
+    whole = [c for c in candidates if c[2][-1] in _SENTENCE_ENDS and len(c[2].split()) >= 6 and _quotes_balance(c[2])]
+    chosen = sorted(sorted(whole or candidates, reverse=True)[:count], key=lambda item: -item[1])
+    return tuple(sentence for _, _, sentence in chosen)
+
+
+def _quotes_balance(sentence: str) -> bool:
+    return sentence.count("“") == sentence.count("”") and sentence.count('"') % 2 == 0
 
 
 def _reason(chapter: Chapter, run: list[_Piece], piece_count: int) -> str:

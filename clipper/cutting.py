@@ -109,7 +109,7 @@ def cut_clips(episode: Episode, options: CutOptions, on_event: Events = lambda m
     environment = make_environment(options.templates_dir)
     stamps = {name: _stamp(episode, span, options) for span, name in jobs}
     todo = [(span, name) for span, name in jobs if options.force or not clip_is_done(folder, name, _files(name, options), stamps[name])]
-    results = [ClipResult(name, span.title, "unchanged", span.start_sec, span.end_sec, tuple(_files(name, options)))
+    results = [ClipResult(name, span.title, "unchanged", span.start_sec, span.end_sec, tuple(str(folder / f) for f in _files(name, options)))
                for span, name in jobs if (span, name) not in todo]
     sources = _sources(episode, options, [(s.start_sec, s.end_sec) for s, _ in todo], folder, on_event) if todo else None
     for number, (span, name) in enumerate(todo, start=1):
@@ -128,7 +128,7 @@ def _sources(episode: Episode, options: CutOptions, spans: list[tuple[float, flo
         return local_source(Path(source))
 
     def progress(done: int, total: int | None) -> None:
-        on_event(f"downloading: {done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else ""))
+        on_event(f"downloading {total / 1e6:.1f} MB: {min(done / total, 1.0):.0%}" if total else f"downloading: {done / 1e6:.1f} MB so far")
 
     return fetched_source(source, spans, episode.duration_sec or episode_end_sec(episode), folder / ".source", progress, on_event)
 
@@ -158,7 +158,8 @@ def _cut_one(episode: Episode, span: ClipSpan, name: str, folder: Path, sources:
         _write_texts(episode, span, name, folder, cues, media[0].name, environment)
         mark_clip_done(folder, name, stamp)
         warnings = _platform_warnings(media, span.duration_sec, options)
-        return ClipResult(name, span.title, "written", span.start_sec, span.end_sec, tuple(str(p) for p in media), tuple(warnings))
+        files = tuple(str(folder / f) for f in _files(name, options))
+        return ClipResult(name, span.title, "written", span.start_sec, span.end_sec, files, tuple(warnings))
     except ClipperError as exc:
         return ClipResult(name, span.title, "failed", span.start_sec, span.end_sec, error=exc.message)
 
@@ -213,6 +214,7 @@ def _write_texts(episode: Episode, span: ClipSpan, name: str, folder: Path, cues
 
 def _platform_warnings(media: list[Path], duration_sec: float, options: CutOptions) -> list[str]:
     video = media[-1]
-    size = video.stat().st_size
+    info = read_media_info(video)
     platforms = options.platforms or tuple(PLATFORMS)
-    return [f"{video.name}: {problem}" for platform in platforms for problem in platform_problems(platform, duration_sec, size)]
+    return [f"{video.name}: {problem}" for platform in platforms
+            for problem in platform_problems(platform, duration_sec, video.stat().st_size, info.width, info.height)]

@@ -63,7 +63,12 @@ def run_ffmpeg(args: list[str], *, what: str, duration_sec: float | None = None,
         process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     except OSError as exc:
         raise ToolError(f"cannot start ffmpeg ({exc.strerror})", _INSTALL_HINT, argv[0]) from None
-    lines = _read_stderr(process, duration_sec, on_progress)
+    try:
+        lines = _read_stderr(process, duration_sec, on_progress)
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM): stop ffmpeg too, so no half-written file grows on
+        process.kill()
+        process.wait()
+        raise
     if process.wait() != 0:
         raise ToolError(f"ffmpeg failed while {what}: {_last_error(lines)}", "check the source file and the times asked for")
     return "\n".join(lines)

@@ -42,6 +42,14 @@ def media_server(media_dir):
     server.close()
 
 
+SYNTHETIC_EPISODE = DATA / "synthetic" / "_podcast" / "synthetic-episode.md"
+
+
 @pytest.fixture
 def synthetic_episode() -> Path:
-    return DATA / "synthetic" / "_podcast" / "synthetic-episode.md"
+    return SYNTHETIC_EPISODE
+
+
+@pytest.fixture(scope="session")
+def synthetic_episode_path() -> Path:
+    return SYNTHETIC_EPISODE

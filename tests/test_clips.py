@@ -1,0 +1,194 @@
+"""What becomes a clip (pure): highlights, captions, names, fetch plans, options and platform limits."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from clipper.api import episode_chapters, load_episode
+from clipper.chapters import episode_end_sec
+from clipper.clips import (
+    MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, line_spans, pick_highlight,
+    plan_fetch, select_chapters, whole_chapter,
+)
+from clipper.cutting import CutOptions, choose_spans
+from clipper.errors import ChapterError, ClipperError
+from clipper.formats import post_text, srt
+from clipper.model import Chapter
+from clipper.platforms import platform_problems
+from clipper.templating import make_environment
+
+from .conftest import GOOD_EPISODES, PEOPLE
+
+CLIPPED_EPISODES = [path for path in GOOD_EPISODES if load_episode(path, PEOPLE).clips and load_episode(path, PEOPLE).has_times]
+
+
+def highlights(path):
+    episode = load_episode(path, PEOPLE)
+    end = episode_end_sec(episode)
+    chapters = clip_chapters(episode, episode_chapters(episode)[1].chapters)
+    return episode, end, [(chapter, pick_highlight(episode, chapter, n, end)) for n, chapter in enumerate(chapters, start=1)]
+
+
+def test_real_episodes_have_clips_to_test():
+    assert len(CLIPPED_EPISODES) >= 5
+
+
+@pytest.mark.parametrize("path", CLIPPED_EPISODES, ids=lambda p: p.name[:40])
+def test_highlights_are_runs_of_lines_inside_their_chapter(path):
+    episode, end, picked = highlights(path)
+    starts = {start for _, start, _ in line_spans(episode, end)}
+    for chapter, span in picked:
+        assert chapter.start_sec <= span.start_sec < span.end_sec <= chapter.end_sec
+        assert span.duration_sec <= MAX_HIGHLIGHT_SEC, span.reason
+        if "TextRank" in span.reason:
+            assert span.lines and span.sentences
+            if "estimated" not in span.reason:
+                assert span.start_sec in starts, "a highlight starts where a transcript line starts"
+        else:
+            assert "cut whole" in span.reason and chapter.duration_sec <= MIN_HIGHLIGHT_SEC or "no transcript lines" in span.reason \
+                or "longer than" in span.reason
+
+
+def test_most_highlights_are_between_the_shortest_and_longest_length():
+    lengths = [span.duration_sec for path in CLIPPED_EPISODES for _, _, picked in [highlights(path)] for _, span in picked]
+    fitting = [length for length in lengths if MIN_HIGHLIGHT_SEC <= length <= MAX_HIGHLIGHT_SEC]
+    assert len(fitting) >= 0.9 * len(lengths)
+
+
+@pytest.mark.parametrize("path", CLIPPED_EPISODES[:4], ids=lambda p: p.name[:40])
+def test_highlight_sentences_are_whole_and_clean(path):
+    _, _, picked = highlights(path)
+    for _, span in picked:
+        for sentence in span.sentences:
+            assert sentence.lstrip("“\"‘")[0].isupper() and sentence[-1] in ".?!\"”’)", sentence
+            assert sentence.count("“") == sentence.count("”") and sentence.count('"') % 2 == 0, sentence
+            assert not re.search(r"\b(um|uh)\b|\[laughs\]", sentence, re.I), sentence
+
+
+def test_a_long_line_is_split_into_sentences_with_estimated_times(synthetic_episode):
+    episode = load_episode(synthetic_episode)
+    chapter = Chapter("Opening", 0, 40)
+    span = pick_highlight(episode, chapter, 1, 90, min_sec=3, max_sec=6)
+    assert 3 <= span.duration_sec <= 6
+    assert "estimated" in span.reason
+
+
+def test_short_chapter_is_taken_whole(synthetic_episode):
+    episode = load_episode(synthetic_episode)
+    span = pick_highlight(episode, Chapter("Tiny", 24, 30), 1, 90)
+    assert (span.start_sec, span.end_sec) == (24, 30) and "whole" in span.reason
+
+
+def test_cues_cover_the_span_words_in_order_a_few_at_a_time(synthetic_episode):
+    episode = load_episode(synthetic_episode)
+    span = whole_chapter(episode, Chapter("Deep dive into tests", 40, 90), 2, 90)
+    cues = caption_cues(episode, span, 90)
+    assert cues[0].start_sec >= 0 and cues[-1].end_sec <= span.duration_sec
+    assert all(a.end_sec <= b.start_sec + 1e-6 for a, b in zip(cues, cues[1:]))
+    assert all(len(cue.text.split()) <= 3 and cue.end_sec > cue.start_sec for cue in cues)
+    captions = " ".join(cue.text for cue in cues)
+    assert captions in " ".join(line.text for line in episode.lines), "the words in spoken order, none left out"
+    assert captions.startswith("the target of minus fourteen LUFS. Range requests"), "the end of the line begun before 40 s"
+    assert captions.endswith("with and without"), "the words of the line going on past 90 s are cut there"
+
+
+def test_cues_of_a_part_of_a_line_start_at_zero(synthetic_episode):
+    episode = load_episode(synthetic_episode)
+    span = custom_span(episode, (), 12, 15, 90)
+    cues = caption_cues(episode, span, 90)
+    assert cues and cues[0].start_sec == 0 and cues[-1].end_sec == pytest.approx(3, abs=0.01)
+
+
+def test_srt_of_cues_follows_the_format(synthetic_episode):
+    episode = load_episode(synthetic_episode)
+    span = custom_span(episode, (), 66, 72, 90)
+    text = srt.render(caption_cues(episode, span, 90))
+    blocks = text.strip().split("\n\n")
+    assert blocks[0].splitlines()[0] == "1"
+    assert re.fullmatch(r"00:00:00,000 --> 00:00:\d\d,\d{3}", blocks[0].splitlines()[1])
+    assert blocks[0].splitlines()[2] == "Captions are burned"
+
+
+@given(st.lists(st.text(max_size=80), min_size=1, max_size=8))
+def test_clip_names_are_safe_and_never_collide(titles):
+    taken: set[str] = set()
+    names = [clip_name(1, title, taken) for title in titles]
+    assert len(set(names)) == len(names)
+    for name in names:
+        assert re.fullmatch(r"01-[a-z0-9]+(-[a-z0-9]+)*", name), name
+        assert ".." not in name and "/" not in name and len(name) <= 60
+
+
+def test_clip_names_read_like_the_title():
+    assert clip_name(3, "Café & ../../etc/passwd: MLOps?", set()) == "03-cafe-etc-passwd-mlops"
+
+
+def test_fetch_plan_pads_and_merges_ranges():
+    plan = plan_fetch([(100, 130), (132, 150), (1000, 1030)], 3600)
+    assert plan.ranges == ((95, 155), (995, 1035))
+    assert "2 range(s)" in plan.reason
+
+
+def test_fetch_plan_takes_the_whole_video_when_ranges_cover_most_of_it():
+    plan = plan_fetch([(0, 500), (600, 1000)], 1200)
+    assert plan.is_whole and "whole" in plan.reason
+
+
+def test_clips_are_chosen_by_number_or_name():
+    choices = (Chapter("Intro", 0, 60), Chapter("MLOps tools", 60, 200), Chapter("MLOps careers", 200, 300))
+    assert select_chapters(choices, ["2", "Intro", "careers"]) == [(2, choices[1]), (1, choices[0]), (3, choices[2])]
+    with pytest.raises(ChapterError, match="there is no clip 4: the episode has 3"):
+        select_chapters(choices, ["4"])
+    with pytest.raises(ChapterError, match="matches several clips"):
+        select_chapters(choices, ["mlops"])
+    with pytest.raises(ChapterError, match="no clip or chapter is named"):
+        select_chapters(choices, ["kubernetes"])
+
+
+def test_choose_spans_makes_highlights_within_max_seconds(synthetic_episode):
+    episode = load_episode(synthetic_episode)
+    spans = choose_spans(episode, CutOptions(str(synthetic_episode), all=True, max_seconds=10))
+    assert [s.title for s in spans] == ["Opening", "Deep dive into tests", "Past the end of the video"]
+    assert all(s.duration_sec <= 15 for s in spans)
+    assert spans[1].duration_sec <= 10
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({}, "say what to cut"),
+    ({"all": True, "clips": ("1",)}, "say what to cut"),
+    ({"start_sec": 5}, "--start and --end go together"),
+    ({"all": True, "aspect": "4:3"}, "unknown --aspect"),
+    ({"all": True, "max_seconds": 1}, "too short"),
+    ({"all": True, "platforms": ("myspace",)}, "unknown --platform"),
+])
+def test_cut_options_refuse_what_cannot_work(kwargs, message):
+    with pytest.raises(ClipperError, match=message):
+        CutOptions("ep.md", **kwargs)
+
+
+def test_end_before_start_is_refused(synthetic_episode):
+    with pytest.raises(ChapterError, match="must come after"):
+        custom_span(load_episode(synthetic_episode), (), 20, 10, 90)
+
+
+def test_platform_limits():
+    assert platform_problems("reels", 30, 10_000_000, 1080, 1920) == []
+    assert "at most 140 s" in platform_problems("x", 150, 1_000, 720, 1280)[0]
+    assert "at least 3 s" in platform_problems("tiktok", 2, 1_000)[0]
+    assert "at most 200 MB" in platform_problems("linkedin", 30, 250_000_000)[0]
+    assert "at most 1280x1024" in platform_problems("x", 30, 1_000, 1080, 1920)[0]
+    assert "shapes up to 2.4:1" in platform_problems("linkedin", 30, 1_000, 1000, 3000)[0]
+
+
+def test_post_text_has_hook_sentences_hashtags_and_timed_link(synthetic_episode):
+    episode = load_episode(synthetic_episode)
+    span = pick_highlight(episode, Chapter("Deep dive into tests", 40, 90), 2, 90, 10, 30)
+    text = post_text.render(episode, span, ("range requests",), "02-deep-dive.mp4", make_environment())
+    lines = text.splitlines()
+    assert lines[0] == "Deep dive into tests"
+    assert lines[2] == " ".join(span.sentences) and lines[2]
+    assert lines[4] == "#MachineLearning #Testing #RangeRequests"
+    assert lines[6] == f"Full episode, from this moment: https://www.youtube.com/watch?v=abc&t={int(span.start_sec)}"
