@@ -4,6 +4,11 @@ Notes: the whole corpus folder (../shared/corpus, else the copy in tests/data), 
 output folder) and warm (unchanged re-run), both through the installed `clipper` command,
 against the naive approach: summa's summarize + keywords over each whole transcript, one
 episode after another.
+
+Clips: `clipper cut` on a synthetic one-hour video (benchmarks/clips_bench.py).
+
+`bench.py` measures both parts; `bench.py notes` or `bench.py clips` measures one and keeps the
+other's section from the existing BENCHMARKS.md.
 """
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from clips_bench import clips_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -82,9 +89,10 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores{memory}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
-def main() -> None:
+def notes_report() -> str:
+    """The header of BENCHMARKS.md and the notes table."""
     rows = notes_rows()
-    report = "\n".join([
+    return "\n".join([
         "# Benchmarks",
         "",
         "Written by `make bench` (benchmarks/bench.py); every figure is the best of several runs.",
@@ -99,7 +107,25 @@ def main() -> None:
         *rows,
         "",
     ])
-    (ROOT / "BENCHMARKS.md").write_text(report, encoding="utf-8")
+
+
+def previous_sections(path: Path) -> tuple[str, str]:
+    """The notes part (everything before "## Clips") and the clips part of an existing BENCHMARKS.md."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    notes, marker, clips = text.partition("## Clips")
+    return notes.rstrip("\n") + "\n" if notes.strip() else "", marker + clips
+
+
+def main() -> None:
+    parts = sys.argv[1:] or ["notes", "clips"]
+    if not set(parts) <= {"notes", "clips"}:
+        sys.exit("usage: bench.py [notes] [clips]")
+    path = ROOT / "BENCHMARKS.md"
+    old_notes, old_clips = previous_sections(path)
+    notes = notes_report() if "notes" in parts else old_notes
+    clips = clips_report() if "clips" in parts else old_clips
+    report = "\n".join(part for part in (notes, clips) if part)
+    path.write_text(report, encoding="utf-8")
     print(report)
 
 

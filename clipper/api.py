@@ -69,8 +69,11 @@ def make_chapters(episode: str | Path, fmt: str = "youtube", people_dir: Path | 
     """Chapters of one episode rendered in `fmt` (a key of CHAPTER_FORMATS)."""
     loaded = load_episode(episode, people_dir)
     chapter_set, fitted = episode_chapters(loaded)
+    if not chapter_set.chapters and not loaded.has_times:
+        raise ChapterError("the transcript has no times, so it has no chapters", "add 'sec:' to the transcript lines", loaded.path)
     if not chapter_set.chapters:
-        raise ChapterError("the episode has no chapters (no quotableClips and no headers)", "add 'header:' items to its transcript or quotableClips", loaded.path)
+        raise ChapterError("the episode has no chapters (no quotableClips, no headers, too little transcript to find them)",
+                           "add 'header:' items to its transcript or quotableClips", loaded.path)
     repairs = fitted.repairs + (shorten_titles(fitted.chapters)[1] if fmt == "youtube" else ())
     return ChaptersResult(CHAPTER_FORMATS[fmt](loaded, fitted), chapter_set.source, repairs, fitted.problem)
 

@@ -22,7 +22,7 @@ _GENERIC_WORDS = {
 
 @dataclass(frozen=True)
 class ChapterSet:
-    """Chapters and where they came from: "quotableClips", "headers" or "none"."""
+    """Chapters and where they came from: "quotableClips", "headers", "automatic" or "none"."""
 
     chapters: tuple[Chapter, ...]
     source: str
@@ -54,13 +54,19 @@ def episode_end_sec(episode: Episode) -> float | None:
 
 
 def derive_chapters(episode: Episode) -> ChapterSet:
-    """Chapters from `quotableClips`, else from headers, else none (source "none")."""
+    """Chapters from `quotableClips`, else from headers, else found in the transcript ("automatic"), else none."""
+    from .segmentation import automatic_chapters
+
     if episode.clips:
         return ChapterSet(chapters_from_clips(episode), "quotableClips")
     if episode.headers:
         if not episode.has_times:
             raise ChapterError("the transcript has no times, so it has no chapters", "add 'sec:' to the transcript lines", episode.path)
         return ChapterSet(chapters_from_headers(episode), "headers")
+    if episode.has_times:
+        found = automatic_chapters(episode, episode_end_sec(episode) or 0.0)
+        if found:
+            return ChapterSet(found, "automatic")
     return ChapterSet((), "none")
 
 

@@ -84,6 +84,8 @@ def _add_chapters(commands) -> None:  # noqa: ANN001
 
 def _run_chapters(args: argparse.Namespace) -> int:
     result = api.make_chapters(args.episode, args.format, args.people)
+    if result.source == "automatic":
+        print("clipper: the episode has no quotableClips or headers: chapters were found in the transcript", file=sys.stderr)
     for repair in result.repairs:
         print(f"clipper: repaired: {repair}", file=sys.stderr)
     if result.problem and args.format == "youtube":

@@ -32,10 +32,18 @@ def test_chapters_every_format(capsys, fmt, start):
     assert code == 0 and out.startswith(start)
 
 
-def test_chapters_of_an_episode_without_any(capsys):
+def test_chapters_are_found_when_an_episode_has_no_clips_or_headers(capsys):
     code, out, err = run(capsys, "chapters", PODCAST / "crisp-dm.md")
+    assert code == 0 and out.startswith("0:00 ")
+    assert "chapters were found in the transcript" in err
+
+
+def test_chapters_of_a_transcript_without_times(capsys, tmp_path):
+    episode = tmp_path / "untimed.md"
+    episode.write_text("---\ntitle: T\ntranscript:\n- line: Hello there.\n  who: A\n- line: Hi.\n  who: B\n---\n")
+    code, out, err = run(capsys, "chapters", episode)
     assert code == 1 and out == ""
-    assert err == f"clipper: {PODCAST / 'crisp-dm.md'}: the episode has no chapters (no quotableClips and no headers); add 'header:' items to its transcript or quotableClips\n"
+    assert err == f"clipper: {episode}: the transcript has no times, so it has no chapters; add 'sec:' to the transcript lines\n"
 
 
 def test_broken_file_is_one_line(capsys):

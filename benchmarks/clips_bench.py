@@ -1,0 +1,227 @@
+"""`make bench`, the clips part: `clipper cut` on a synthetic one-hour 720p episode video.
+
+Three measurements, each the best of RUNS runs:
+- speed: seconds of clip made per second of wall time, for each kind of clip, cut from a local file;
+- bytes: what clipper fetches over HTTP for 3 clips of the one-hour video, against the whole file;
+- the naive way for the same 3 clips: download the whole file, then cut each clip from it.
+
+The video (test picture and a beeping tone) is made once and kept in benchmarks/.cache/.
+"""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from clipper.clip_graph import audiogram_args
+from clipper.cutting import FONTS_DIR
+from clipper.download import fetch
+from clipper.ffmpeg import find_ffmpeg, read_media_info, run_ffmpeg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.media import MediaServer  # noqa: E402 - needs ROOT on sys.path
+
+CACHE = ROOT / "benchmarks" / ".cache"
+EPISODE = ROOT / "examples" / "_podcast" / "s12e09-staff-ai-engineer.md"
+CLIPPER = Path(sys.executable).parent / "clipper"
+RUNS = 2
+HOUR_SEC, CHUNK_SEC, GOP_SEC, FPS = 3600, 120, 2, 30
+WIDTH, HEIGHT = 1280, 720
+VIDEO = CACHE / f"hour-{HEIGHT}p{FPS}-gop{GOP_SEC}.mp4"
+SPAN = ("--start", "1800", "--end", "1830")
+SPAN_SEC = 30.0
+KINDS = {"9:16 with captions (the default)": (), "16:9": ("--aspect", "16:9"), "audio-only (.m4a + audiogram)": ("--audio-only",)}
+CLIPS = ("--clip", "2", "--clip", "5", "--clip", "9")
+THROTTLE = 25_000_000  # bytes per second
+_CLIP_TIMES = re.compile(r"\((\d[\d:]*)–(\d[\d:]*)\)$")
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    spans: tuple[str, ...]  # "m:ss–m:ss" of each clip written, from clipper's stdout
+    folder: Path  # the --out folder
+    sent: int = 0  # bytes the HTTP server sent, when the source was a URL
+
+
+def clips_report() -> str:
+    """The "## Clips" section of BENCHMARKS.md."""
+    video = source_video()
+    with tempfile.TemporaryDirectory(prefix="clipper-bench-clips-") as work:
+        speed = speed_rows(video, Path(work))
+        fetching, agree = fetch_rows(video, Path(work))
+    command = _shown_argv(cut_argv(_shown(VIDEO), "OUT", *SPAN))
+    return "\n".join([
+        "## Clips",
+        "",
+        f"- Source: {describe(video)}",
+        f"- Episode: `{_shown(EPISODE)}` (its clips 2, 5 and 9 are picked as 20–60 s highlights)",
+        f"- HTTP server: `MediaServer` from tests/media.py on 127.0.0.1, with Range requests, throttled to {THROTTLE / 1e6:.0f} MB/s",
+        f"- Date: {time.strftime('%Y-%m-%d')}",
+        "",
+        "Speed, cutting a 30 s span from the local file:",
+        "",
+        "| what | input | wall time | figure |",
+        "|---|---|---|---|",
+        *speed,
+        "",
+        "3 clips of the one-hour video over HTTP:",
+        "",
+        "| what | input | wall time | figure |",
+        "|---|---|---|---|",
+        *fetching,
+        "",
+        f"Both ways cut the same spans: {agree}.",
+        "",
+        "Commands (`OUT` is a fresh folder each run, `PORT` the server's port):",
+        "",
+        f"- speed: `{command}`, then the same with `--aspect 16:9` and with `--audio-only`",
+        "- audiogram alone: clipper's own ffmpeg argv (`clipper.clip_graph.audiogram_args`) over the .m4a and captions of the audio-only run",
+        f"- clipper over HTTP: `{_shown_argv(cut_argv('http://127.0.0.1:PORT/video.mp4', 'OUT', *CLIPS))}`",
+        "- naive: `clipper.download.fetch(URL, whole.mp4, ffmpeg)` (yt-dlp, the whole file), then "
+        f"`{_shown_argv(cut_argv('whole.mp4', 'OUT', *CLIPS))}` (one re-encode per clip from the whole file)",
+        "",
+    ])
+
+
+def source_video() -> Path:
+    """The one-hour video, made once: a short chunk encoded with libx264, joined to itself without re-encoding."""
+    if VIDEO.is_file():
+        return VIDEO
+    CACHE.mkdir(parents=True, exist_ok=True)
+    chunk, listing, partial = CACHE / "chunk.mp4", CACHE / "chunks.txt", CACHE / "joining.mp4"
+    _ffmpeg("-f", "lavfi", "-i", f"testsrc2=s={WIDTH}x{HEIGHT}:r={FPS}:d={CHUNK_SEC}",
+            "-f", "lavfi", "-i", f"sine=frequency=220:beep_factor=4:sample_rate=48000:d={CHUNK_SEC}",
+            "-c:v", "libx264", "-preset", "veryfast", "-b:v", "1500k", "-maxrate", "2M", "-bufsize", "4M",
+            "-g", str(FPS * GOP_SEC), "-keyint_min", str(FPS * GOP_SEC), "-sc_threshold", "0", "-pix_fmt", "yuv420p",
+            "-c:a", "aac", "-b:a", "128k", str(chunk))
+    listing.write_text(f"file '{chunk.name}'\n" * (HOUR_SEC // CHUNK_SEC), encoding="utf-8")
+    _ffmpeg("-f", "concat", "-safe", "0", "-i", str(listing), "-c", "copy", "-movflags", "+faststart", str(partial))
+    partial.rename(VIDEO)
+    chunk.unlink()
+    listing.unlink()
+    return VIDEO
+
+
+def describe(video: Path) -> str:
+    info = read_media_info(video)
+    size = video.stat().st_size
+    duration = info.duration_sec or 0.0
+    return (f"`{_shown(video)}`, {size / 1e6:.0f} MB, {_clock(duration)}, {info.width}x{info.height} {info.fps:g} fps, "
+            f"H.264 + AAC ({size * 8 / duration / 1e6:.2f} Mbit/s), GOP {GOP_SEC} s, faststart; "
+            f"a {CHUNK_SEC} s lavfi chunk (testsrc2, a beeping tone) joined with the concat demuxer")
+
+
+def speed_rows(video: Path, work: Path) -> list[str]:
+    """Seconds of clip per second of wall time, for each kind of clip, and for the audiogram alone."""
+    rows = []
+    for kind, options in KINDS.items():
+        runs = [cut(work, str(video), *SPAN, *options) for _ in range(RUNS)]
+        best = min(runs, key=lambda run: run.seconds)
+        rows.append(f"| cut, {kind} | {SPAN_SEC:.0f} s span | {best.seconds:.1f} s | {SPAN_SEC / best.seconds:.2f} s of clip per s |")
+        if "--audio-only" in options:
+            seconds = min(audiogram_seconds(run.folder) for run in runs)
+            rows.append(f"| audiogram alone (1080x1920, part of the row above) | {SPAN_SEC:.0f} s of audio | {seconds:.1f} s "
+                        f"| {SPAN_SEC / seconds:.2f} s of clip per s |")
+    return rows
+
+
+def audiogram_seconds(out: Path) -> float:
+    """Make the audiogram of an audio-only run again, exactly as clipper made it, and time it."""
+    folder = next(out.glob("*/clips"))
+    audio = next(folder.glob("*.m4a"))
+    captions = folder / ".work" / f"{audio.stem}.ass"
+    args = audiogram_args(str(audio), SPAN_SEC, str(out / "audiogram.mp4"), "9:16", captions, FONTS_DIR)
+    start = time.perf_counter()
+    run_ffmpeg(args, what="making the audiogram again")
+    return time.perf_counter() - start
+
+
+def fetch_rows(video: Path, work: Path) -> tuple[list[str], str]:
+    """Clipper's ranged fetch and cut against the naive whole download and cut; the rows, and whether their spans agree."""
+    served = work / "served"
+    served.mkdir()
+    (served / "video.mp4").symlink_to(video)
+    server = MediaServer(served, bytes_per_second=THROTTLE)
+    try:
+        url = server.url("video.mp4")
+        clipper = min((_counted(server, lambda: cut(work, url, *CLIPS)) for _ in range(RUNS)), key=lambda run: run.seconds)
+        download, naive = min((naive_run(server, url, work) for _ in range(RUNS)), key=lambda pair: pair[0].seconds + pair[1].seconds)
+    finally:
+        server.close()
+    size = video.stat().st_size
+    naive_seconds = download.seconds + naive.seconds
+    spans = ", ".join(clipper.spans)
+    rows = [
+        f"| 3 clips, naive: whole download (yt-dlp), then cut each | {spans} | {naive_seconds:.1f} s "
+        f"({download.seconds:.1f} s download at {download.sent / download.seconds / 1e6:.1f} MB/s + {naive.seconds:.1f} s cutting) "
+        f"| {_megabytes(download.sent, size)}; 1× |",
+        f"| 3 clips, clipper (`--source URL`: ranges only) | {spans} | {clipper.seconds:.1f} s "
+        f"| {_megabytes(clipper.sent, size)}; {naive_seconds / clipper.seconds:.1f}× faster than naive |",
+    ]
+    agree = f"yes ({spans})" if clipper.spans == naive.spans else f"NO: clipper {spans}, naive {', '.join(naive.spans)}"
+    return rows, agree
+
+
+def naive_run(server: MediaServer, url: str, work: Path) -> tuple[Run, Run]:
+    """The whole file downloaded (timed, bytes counted), then clipper cutting the clips from it."""
+    whole = Path(tempfile.mkdtemp(dir=work)) / "whole.mp4"
+    download = _counted(server, lambda: _timed_fetch(url, whole))
+    return download, cut(work, str(whole), *CLIPS)
+
+
+def cut(work: Path, source: str, *options: str) -> Run:
+    """Time one `clipper cut` into a fresh folder; RuntimeError when it fails."""
+    out = Path(tempfile.mkdtemp(dir=work))
+    start = time.perf_counter()
+    result = subprocess.run(cut_argv(source, str(out), *options), capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(f"clipper cut failed ({result.returncode}):\n{result.stderr}")
+    spans = tuple(f"{m.group(1)}–{m.group(2)}" for line in result.stdout.splitlines() if (m := _CLIP_TIMES.search(line)))
+    return Run(seconds, spans, out)
+
+
+def cut_argv(source: str, out: str, *options: str) -> list[str]:
+    return [str(CLIPPER), "cut", str(EPISODE), *options, "--source", source, "--out", out]
+
+
+def _timed_fetch(url: str, target: Path) -> Run:
+    start = time.perf_counter()
+    fetch(url, target, find_ffmpeg())
+    return Run(time.perf_counter() - start, (), target.parent)
+
+
+def _counted(server: MediaServer, job) -> Run:  # noqa: ANN001 - a callable returning a Run
+    """The job's Run, with the bytes the server sent while it ran."""
+    before = server.sent
+    run = job()
+    return Run(run.seconds, run.spans, run.folder, server.sent - before)
+
+
+def _megabytes(sent: int, size: int) -> str:
+    return f"{sent / 1e6:.1f} MB fetched of {size / 1e6:.0f} MB ({sent / size:.1%})"
+
+
+def _clock(seconds: float) -> str:
+    return time.strftime("%H:%M:%S", time.gmtime(round(seconds)))
+
+
+def _shown_argv(argv: list[str]) -> str:
+    """An argv as typed in the repository: `clipper`, and paths relative to it."""
+    return " ".join(["clipper", *(_shown(Path(arg)) if arg.startswith(str(ROOT)) else arg for arg in argv[1:])])
+
+
+def _shown(path: Path) -> str:
+    """A path as seen from the repository, never a machine's absolute path (as bench.py shows them)."""
+    return os.path.relpath(path, ROOT)
+
+
+def _ffmpeg(*args: str) -> None:
+    subprocess.run([find_ffmpeg(), "-nostdin", "-v", "error", "-y", *args], check=True)

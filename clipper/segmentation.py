@@ -1,0 +1,257 @@
+"""Automatic chapters (pure): topic boundaries by lexical cohesion, titled with the chapter's own words.
+
+For a transcript with neither quotable clips nor headers. TextTiling (Hearst 1997) on time windows:
+at each line start, compare the words said in the two minutes before with those said in the two
+minutes after; a deep valley in that similarity is a change of topic. A host's question is where
+this podcast's editors start a chapter, so boundaries there score higher.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from .model import Chapter, Episode
+from .summary import clean_speech, tidy_sentence
+from .textrank import content_words, split_sentences, stem
+
+TARGET_CHAPTER_SEC = 140.0  # this podcast's editors: chapters of 1.5–5 minutes, about 2.5 on average
+MIN_CHAPTER_SEC = 60.0
+WINDOW_SEC = 60.0
+# Weights of a boundary's score, tuned on the corpus's human chapters (make bench): the valley's depth
+# (0..2), how dissimilar the two sides are (0..1), and for a host's question a bonus that grows with
+# the time until the host's next question (a follow-up question rarely starts a chapter).
+DISSIMILARITY_WEIGHT = 0.5
+QUESTION_BONUS = 0.3
+EXCHANGE_WEIGHT = 0.4
+EXCHANGE_FULL_SEC = 240.0
+TITLE_MAX_CHARS = 60
+_LEADING_WORDS = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|then|also|alright|right|yeah|um|uh)\b[,.]?\s+)+", re.I)
+
+_AFTER_DETERMINER = re.compile(r"\b(?:the|a|an|this|these|those|our|your|my|their|his|her|its)\s+([a-zA-Z][\w-]+)", re.I)
+
+_MID_SENTENCE_NAME = re.compile(r"(?<=[\w,;:] )([A-Z][\w-]+)")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A timed transcript line, as segmentation sees it."""
+
+    start_sec: float
+    text: str
+    who: str
+    stems: tuple[str, ...]
+
+    @property
+    def asks(self) -> bool:
+        return "?" in self.text
+
+
+def automatic_chapters(episode: Episode, end_sec: float) -> tuple[Chapter, ...]:
+    """Chapters found in the transcript, titled; () when it has too few timed lines."""
+    units = transcript_units(episode)
+    if len(units) < 4:
+        return ()
+    starts = [0.0] + find_boundaries(units, end_sec)
+    return _titled(units, starts, end_sec)
+
+
+def transcript_units(episode: Episode) -> list[Unit]:
+    lines = sorted((line for line in episode.lines if line.sec is not None), key=lambda line: line.sec or 0.0)
+    texts = [clean_speech(line.text) for line in lines]
+    return [Unit(float(line.sec or 0.0), text, line.who, tuple(stem(w) for w in content_words(text))) for line, text in zip(lines, texts)]
+
+
+def host_of(units: list[Unit]) -> str:
+    """Who asks the most questions (ties: who speaks first)."""
+    asked = Counter(unit.who for unit in units if unit.asks)
+    order = {who: i for i, who in reversed(list(enumerate(unit.who for unit in units)))}
+    return min(asked, key=lambda who: (-asked[who], order[who])) if asked else (units[0].who if units else "")
+
+
+def find_boundaries(units: list[Unit], end_sec: float, target_sec: float = TARGET_CHAPTER_SEC) -> list[float]:
+    """Chapter starts after 0:00: the deepest cohesion valleys, at least MIN_CHAPTER_SEC apart."""
+    scores = boundary_scores(units)
+    span = end_sec - units[0].start_sec
+    wanted = max(2, round(span / target_sec) - 1)
+    chosen: list[float] = []
+    for index in sorted(scores, key=lambda i: -scores[i]):
+        start = units[index].start_sec
+        if len(chosen) == wanted:
+            break
+        if start < MIN_CHAPTER_SEC or end_sec - start < MIN_CHAPTER_SEC or any(abs(start - c) < MIN_CHAPTER_SEC for c in chosen):
+            continue
+        chosen.append(start)
+    return sorted(chosen)
+
+
+def boundary_scores(units: list[Unit]) -> dict[int, float]:
+    """For each line start (but the first): how likely a chapter starts there."""
+    weights = _tf_idf(units)
+    gaps = list(range(1, len(units)))
+    similarity = _smoothed([_cosine(_window(units, weights, i, before=True), _window(units, weights, i, before=False)) for i in gaps])
+    host = host_of(units)
+    questions = [i for i, unit in enumerate(units) if unit.who == host and unit.asks]
+    scores = {}
+    for position, index in enumerate(gaps):
+        scores[index] = _depth(similarity, position) + DISSIMILARITY_WEIGHT * (1 - similarity[position])
+        if index in questions:
+            next_question = next((units[j].start_sec for j in questions if j > index), units[-1].start_sec + EXCHANGE_FULL_SEC)
+            exchange = min(next_question - units[index].start_sec, EXCHANGE_FULL_SEC) / EXCHANGE_FULL_SEC
+            scores[index] += QUESTION_BONUS + EXCHANGE_WEIGHT * exchange
+    return scores
+
+
+def _smoothed(values: list[float]) -> list[float]:
+    """Each value averaged with its neighbours, as TextTiling smooths its gap scores."""
+    return [sum(values[max(0, i - 1):i + 2]) / len(values[max(0, i - 1):i + 2]) for i in range(len(values))]
+
+
+def _tf_idf(units: list[Unit]) -> list[dict[str, float]]:
+    seen_in = Counter(token for unit in units for token in set(unit.stems))
+    count = len(units)
+    return [{token: n * math.log(count / seen_in[token]) for token, n in Counter(unit.stems).items()} for unit in units]
+
+
+def _window(units: list[Unit], weights: list[dict[str, float]], index: int, before: bool) -> Counter:
+    """The words of the lines in WINDOW_SEC before (or from) line `index`; at least two lines."""
+    at = units[index].start_sec
+    if before:
+        chosen = [i for i in range(index) if at - units[i].start_sec <= WINDOW_SEC] or []
+        chosen = sorted(set(chosen) | set(range(max(0, index - 2), index)))
+    else:
+        chosen = [i for i in range(index, len(units)) if units[i].start_sec - at < WINDOW_SEC]
+        chosen = sorted(set(chosen) | set(range(index, min(len(units), index + 2))))
+    total: Counter = Counter()
+    for i in chosen:
+        total.update(weights[i])
+    return total
+
+
+def _cosine(a: Counter, b: Counter) -> float:
+    dot = sum(value * b.get(token, 0.0) for token, value in a.items())
+    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
+
+
+def _depth(similarity: list[float], position: int) -> float:
+    """How far the similarity falls at `position` from the peaks on either side (TextTiling)."""
+    here = similarity[position]
+    left = right = here
+    for value in reversed(similarity[:position]):
+        if value < left:
+            break
+        left = value
+    for value in similarity[position + 1:]:
+        if value < right:
+            break
+        right = value
+    return (left - here) + (right - here)
+
+
+def _titled(units: list[Unit], starts: list[float], end_sec: float) -> tuple[Chapter, ...]:
+    ends = starts[1:] + [end_sec]
+    groups = [[u for u in units if start <= u.start_sec < end] for start, end in zip(starts, ends)]
+    host = host_of(units)
+    weights = _distinctive_stems(groups)
+    nouns = _noun_stems(units)
+    speakers = {word.lower() for unit in units for word in unit.who.split()}
+    titles: list[str] = []
+    for number, group in enumerate(groups):
+        candidates = [_question_title(group, host, weights[number]), *_phrase_titles(group, weights[number], nouns, speakers)]
+        title = next((c for c in candidates if c and c.casefold() not in {t.casefold() for t in titles}), "")
+        titles.append(title or ("Introduction" if number == 0 else f"Part {number + 1}"))
+    return tuple(Chapter(title, start, end) for title, start, end in zip(titles, starts, ends))
+
+
+def _distinctive_stems(groups: list[list[Unit]]) -> list[dict[str, float]]:
+    """Each chapter's stems weighted by how much more it uses them than the other chapters (tf-idf)."""
+    counts = [Counter(token for unit in group for token in unit.stems) for group in groups]
+    chapters_with = Counter(token for count in counts for token in count)
+    return [{token: (1 + math.log(n)) * math.log((1 + len(groups)) / chapters_with[token]) for token, n in count.items()} for count in counts]
+
+
+def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> str:
+    """The host's opening question, when it is short and about what the chapter is about."""
+    opening = next((unit for unit in group[:2] if unit.who == host and unit.asks), None)
+    if opening is None:
+        return ""
+    top = set(sorted(weights, key=lambda t: -weights[t])[:8])
+    for question in reversed([s for s in split_sentences(opening.text) if s.endswith("?")]):
+        condensed = _LEADING_WORDS.sub("", tidy_sentence(question)).strip()
+        stems = {stem(w) for w in content_words(condensed)}
+        if 4 <= len(condensed.split()) and len(condensed) <= TITLE_MAX_CHARS and len(stems & top) >= 2:
+            return condensed[:1].upper() + condensed[1:]
+    return ""
+
+
+def _noun_stems(units: list[Unit]) -> set[str]:
+    """Stems seen right after "the", "a", "our"…, or capitalised mid-sentence: nouns, more or less, without a tagger."""
+    after_determiner = {match for unit in units for match in _AFTER_DETERMINER.findall(unit.text)}
+    names = {match for unit in units for match in _MID_SENTENCE_NAME.findall(unit.text) if match != "I"}
+    return {stem(word.lower()) for word in after_determiner | names}
+
+
+def _phrase_titles(group: list[Unit], weights: dict[str, float], nouns: set[str], speakers: set[str]) -> list[str]:
+    """Titles from the chapter's key phrases (runs of content words said at least twice, ending in a noun)."""
+    forms: dict[str, Counter] = {}
+    for unit in group:
+        for phrase in _content_runs(unit.text):
+            if not speakers & set(phrase.lower().split()):  # "Adrian and trends" says little
+                forms.setdefault(phrase.lower(), Counter())[phrase] += 1
+    phrases = _absorbed(Counter({key: sum(seen.values()) for key, seen in forms.items()}))
+    score = {phrase: (1 + math.log(seen)) * sum(weights.get(stem(w), 0.0) for w in phrase.split()) / len(phrase.split()) ** 0.5
+             for phrase, seen in phrases.items()}
+
+    def rank(phrase: str) -> tuple:  # repeated nouns first, then nouns, then the rest
+        is_noun = stem(phrase.split()[-1]) in nouns
+        return (not (is_noun and phrases[phrase] >= 2), not is_noun, -score[phrase], phrase)
+
+    ranked = [forms[key].most_common(1)[0][0] for key in _without_overlaps(sorted(score, key=rank))[:4]]
+    titles = [f"{first} and {second}" for i, first in enumerate(ranked) for second in ranked[i + 1:]] + ranked
+    return [title[:1].upper() + title[1:] for title in titles if len(title) <= TITLE_MAX_CHARS]
+
+
+def _absorbed(phrases: Counter) -> Counter:
+    """A word or phrase said mostly as part of a longer one ("tuning" in "fine tuning") counts as that one."""
+    kept = Counter(phrases)
+    for longer in sorted(phrases, key=lambda p: -len(p.split())):
+        if phrases[longer] < 2 or longer not in kept:
+            continue
+        for shorter in _subphrases(longer.split()):
+            if shorter != longer and shorter in kept and phrases[longer] >= 0.5 * phrases[shorter]:
+                del kept[shorter]
+    return kept
+
+
+def _content_runs(text: str) -> list[str]:
+    """Phrases of one to three content words standing together ("feature store", "Apache Iceberg")."""
+    runs: list[str] = []
+    pieces = re.split(r"([^\w\s'-]+)", text)
+    for chunk, before in zip(pieces[::2], [". "] + pieces[1::2]):
+        words = chunk.split()
+        if words and re.search(r"[.!?]", before) and words[0].istitle():
+            words[0] = words[0].lower()  # a sentence's capital, not a name's
+        run: list[str] = []
+        for word in words + [""]:
+            if word and content_words(word) == [word.lower()] and not word.lower().endswith("ly"):
+                run.append(word)
+                continue
+            runs.extend(_subphrases(run))
+            run = []
+    return runs
+
+
+def _subphrases(words: list[str]) -> list[str]:
+    return [" ".join(words[i:i + n]) for n in (1, 2, 3) for i in range(len(words) - n + 1)]
+
+
+def _without_overlaps(phrases: list[str]) -> list[str]:
+    """Best first; a phrase sharing a word with a better one is dropped."""
+    kept: list[str] = []
+    for phrase in phrases:
+        words = {stem(w.lower()) for w in phrase.split()}
+        if not any(words & {stem(w.lower()) for w in other.split()} for other in kept):
+            kept.append(phrase)
+    return kept

@@ -1,0 +1,70 @@
+"""Automatic chapters: shape, titles, and agreement with the chapters human editors made."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from benchmarks.chapters_bench import automatic_boundaries, headed_episodes, hidden_headers, score_methods
+from clipper.chapters import derive_chapters, episode_end_sec, fit_youtube
+from clipper.formats import youtube_chapters
+from clipper.segmentation import MIN_CHAPTER_SEC, automatic_chapters
+from clipper.textrank import FILLER_WORDS
+
+from .conftest import DATA, PODCAST, SEEDS
+
+HEADED = headed_episodes([PODCAST, SEEDS], DATA / "_people")
+
+
+def test_the_corpus_has_human_chapters_to_compare_with():
+    assert len(HEADED) >= 10
+
+
+@pytest.mark.parametrize("episode", HEADED, ids=lambda e: e.slug[:40])
+def test_automatic_chapters_look_like_an_editors(episode):
+    plain = hidden_headers(episode)
+    end = episode_end_sec(plain)
+    chapters = automatic_chapters(plain, end)
+    starts = [c.start_sec for c in chapters]
+    assert starts[0] == 0 and starts == sorted(starts)
+    assert all(later - earlier >= MIN_CHAPTER_SEC for earlier, later in zip(starts, starts[1:] + [end]))
+    line_starts = {line.sec for line in plain.lines}
+    assert all(start in line_starts for start in starts[1:]), "chapters start where a line starts"
+    assert 90 <= end / len(chapters) <= 300, "1.5 to 5 minutes a chapter on average"
+
+
+@pytest.mark.parametrize("episode", HEADED, ids=lambda e: e.slug[:40])
+def test_automatic_titles_are_readable_phrases_from_the_chapter(episode):
+    plain = hidden_headers(episode)
+    chapters = automatic_chapters(plain, episode_end_sec(plain))
+    titles = [c.title for c in chapters]
+    assert len({t.casefold() for t in titles}) == len(titles), "no two titles the same"
+    spoken = " ".join(line.text for line in plain.lines).casefold()
+    for chapter in chapters:
+        words = re.findall(r"[\w'-]+", chapter.title.casefold())
+        assert 0 < len(chapter.title) <= 60 and chapter.title[0].isupper()
+        assert not set(words) <= FILLER_WORDS | {"and"}, chapter.title
+        assert all(word in spoken for word in words if word not in ("and", "part")), f"{chapter.title}: words said in the episode, not stems"
+
+
+def test_automatic_chapters_beat_both_baselines():
+    scores = score_methods(HEADED)
+    ours = scores["automatic (clipper)"].f1
+    assert ours > scores["baseline: equal-length chapters"].f1 + 0.1
+    assert ours > scores["baseline: a chapter at each host question"].f1 + 0.03
+
+
+def test_automatic_chapters_are_youtube_ready():
+    episode = hidden_headers(HEADED[0])
+    chapter_set = derive_chapters(episode)
+    assert chapter_set.source == "automatic"
+    fitted = fit_youtube(chapter_set.chapters, episode_end_sec(episode))
+    assert fitted.is_valid and not fitted.repairs
+    assert youtube_chapters.render(fitted).startswith("0:00 ")
+
+
+def test_boundaries_prefer_host_questions():
+    episode = HEADED[0]
+    questions = {line.sec for line in episode.lines if "?" in line.text}
+    found = automatic_boundaries(episode)
+    assert sum(start in questions for start in found) >= 0.6 * len(found)
