@@ -241,3 +241,42 @@ def list_clip_choices(episode: str | Path, people_dir: Path | None = None) -> li
     loaded = load_episode(episode, people_dir)
     _, fitted = episode_chapters(loaded)
     return list(enumerate(clip_chapters(loaded, fitted.chapters), start=1))
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    source: Path
+    speakers: tuple[tuple[str, str], ...] = ()  # (label, name): ("Host", "Alexey")
+    title: str = ""
+    youtube_url: str = ""
+    out_file: Path | None = None  # None: the caller prints `ImportResult.text`
+    templates_dir: Path | None = None
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    text: str
+    kind: str  # "timestamped", "srt", "vtt" or "prose"
+    line_count: int
+    speakers: tuple[str, ...]
+    has_times: bool
+    title: str
+
+
+def import_transcript(options: ImportOptions) -> ImportResult:
+    """A raw transcript (timestamped blocks, SRT, WebVTT, `Name: text` prose) as an episode file of the site."""
+    from .formats import episode_markdown
+    from .outputs import write_atomic
+    from .templating import make_environment
+    from .transcript_import import ParsedTranscript, map_speakers, merge_pieces, parse_transcript, read_text_file
+
+    path = str(options.source)
+    parsed = parse_transcript(read_text_file(options.source), path)
+    parsed = ParsedTranscript(parsed.kind, map_speakers(parsed.pieces, dict(options.speakers)))
+    lines = merge_pieces(parsed)
+    title = options.title or options.source.name.split(".")[0].replace("_", " ").replace("-", " ").strip().capitalize()
+    text = episode_markdown.render(title, options.youtube_url, parsed.end_sec, lines, options.source.name, make_environment(options.templates_dir))
+    if options.out_file:
+        write_atomic(options.out_file, text)
+    speakers = tuple(dict.fromkeys(line.who for line in lines if line.who))
+    return ImportResult(text, parsed.kind, len(lines), speakers, parsed.has_times, title)

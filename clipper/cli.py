@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_chapters(commands)
     _add_notes(commands)
     _add_cut(commands)
+    _add_import(commands)
     return parser
 
 
@@ -176,6 +177,38 @@ def _run_cut(args: argparse.Namespace) -> int:
         else:
             print(f"{result.status}: {' '.join(result.files)}  ({format_clock(result.start_sec)}–{format_clock(result.end_sec)})")
     return EXIT_FAILED if report.failures else EXIT_OK
+
+
+def _add_import(commands) -> None:  # noqa: ANN001
+    parser = commands.add_parser("import", help="turn a raw transcript (timestamped blocks, SRT, WebVTT, prose) into an episode file")
+    parser.add_argument("file", type=Path, metavar="FILE")
+    parser.add_argument("--out", type=Path, metavar="FILE", help="write the episode file there (default: print it)")
+    parser.add_argument("--speakers", default="", metavar="LABEL=NAME,...", help="names for the speaker labels: Host=Alexey,Guest=Anastasia")
+    parser.add_argument("--title", default="", help="the episode's title (default: from the file name)")
+    parser.add_argument("--youtube", default="", metavar="URL", help="the episode's YouTube video")
+    parser.add_argument("--templates", type=Path, metavar="DIR", help="your own copies of clipper's templates/")
+    parser.set_defaults(run=_run_import)
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from .transcript_import import parse_speaker_names
+
+    try:
+        speakers = parse_speaker_names(args.speakers)
+    except ValueError as exc:
+        raise ClipperError(f"--speakers: '{exc}' is not LABEL=NAME", 'write them as --speakers "Host=Alexey,Guest=Anastasia"') from None
+    options = api.ImportOptions(args.file, tuple(speakers.items()), args.title, args.youtube, args.out, args.templates)
+    result = api.import_transcript(options)
+    if not args.out:
+        sys.stdout.write(result.text)
+    where = f" into {args.out}" if args.out else ""
+    print(f"clipper: imported {result.line_count} lines of a {result.kind} transcript{where}; speakers: {', '.join(result.speakers) or 'none named'}",
+          file=sys.stderr)
+    if not result.has_times:
+        print("clipper: warning: the transcript has no times: notes work, but chapters and clips need times", file=sys.stderr)
+    if not args.title:
+        print(f"clipper: no --title given: the title is '{result.title}'", file=sys.stderr)
+    return EXIT_OK
 
 
 class _Progress:

@@ -187,7 +187,9 @@ def _quotes_balance(sentence: str) -> bool:
 
 def _reason(chapter: Chapter, run: list[_Piece], piece_count: int) -> str:
     start, end = run[0].start_sec, run[-1].end_sec
-    unit = "sentences of a long line, times estimated from their length" if any(p.is_estimated for p in run) else "whole transcript lines"
+    unit = "whole transcript line" if len(run) == 1 else "whole transcript lines"
+    if any(p.is_estimated for p in run):
+        unit = ("sentence" if len(run) == 1 else "sentences") + " of a long line, times estimated from their length"
     return (f"highlight {format_clock(start)}–{format_clock(end)} ({end - start:.0f} s) of the chapter "
             f"{format_clock(chapter.start_sec)}–{format_clock(chapter.end_sec)}: the run of {len(run)} {unit} "
             f"with the best TextRank score among {piece_count} in the chapter")

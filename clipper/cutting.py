@@ -90,6 +90,8 @@ def choose_spans(episode: Episode, options: CutOptions) -> list[ClipSpan]:
     if options.start_sec is not None and options.end_sec is not None:
         return [custom_span(episode, fitted.chapters, options.start_sec, options.end_sec, end)]
     choices = clip_chapters(episode, fitted.chapters)
+    if not choices and not episode.has_times:
+        raise ChapterError("the transcript has no times, so no clip can be chosen from it", "use --start and --end, or import a transcript with times", episode.path)
     if not choices:
         raise ChapterError("the episode has no quotable clips or chapters to cut", "use --start and --end", episode.path)
     wanted = [str(n) for n in range(1, len(choices) + 1)] if options.all else list(options.clips)

@@ -49,11 +49,11 @@ class Unit:
 
 
 def automatic_chapters(episode: Episode, end_sec: float) -> tuple[Chapter, ...]:
-    """Chapters found in the transcript, titled; () when it has too few timed lines."""
+    """Chapters found in the transcript, titled; one chapter when it is too short to divide, () without times."""
     units = transcript_units(episode)
-    if len(units) < 4:
+    if not units:
         return ()
-    starts = [0.0] + find_boundaries(units, end_sec)
+    starts = [0.0] + (find_boundaries(units, end_sec) if len(units) >= 4 else [])
     return _titled(units, starts, end_sec)
 
 

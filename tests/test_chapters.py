@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clipper.chapters import (
-    TITLE_MAX_CHARS, YOUTUBE_MIN_CHAPTER_SEC, YOUTUBE_MIN_CHAPTERS, derive_chapters, episode_end_sec, fit_youtube,
+    TITLE_MAX_CHARS, YOUTUBE_MIN_CHAPTER_SEC, ChapterSet, YOUTUBE_MIN_CHAPTERS, derive_chapters, episode_end_sec, fit_youtube,
     more_meaningful, shorten_titles,
 )
 from clipper.episode_file import read_episode
@@ -51,8 +51,10 @@ def test_leading_header_without_lines_covers_the_untranscribed_start(seed_001):
     assert from_headers[1].title == "Episode kickoff and guest reintroduction" and from_headers[1].start_sec == 71
 
 
-def test_no_clips_no_headers_gives_no_chapters():
-    assert derive_chapters(episode_with([line(0)])).source == "none"
+def test_no_clips_no_headers_gives_automatic_chapters_or_none_without_times():
+    found = derive_chapters(episode_with([line(0)], duration=60))
+    assert found.source == "automatic" and found.chapters == (Chapter("Words", 0, 60),), "titled with its own words"
+    assert derive_chapters(episode_with([line(None)])) == ChapterSet((), "none")
 
 
 def test_headers_without_any_times_are_refused():

@@ -1,0 +1,178 @@
+"""`clipper import`: raw transcripts become episode files that every other command reads."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from clipper.api import ImportOptions, import_transcript, load_episode
+from clipper.cli import main
+from clipper.transcript_import import MAX_PARAGRAPH_CHARS, merge_pieces, parse_transcript
+
+from .conftest import SEEDS
+
+RAW = SEEDS / "000_6df58c81865934d2.txt"
+PROSE = SEEDS / "003_521438bc75bead74.txt"
+
+SRT = """1
+00:00:00,000 --> 00:00:03,000
+Welcome to the show. Today we talk about
+
+2
+00:00:03,000 --> 00:00:06,500
+testing video tools with synthetic media.
+
+3
+00:00:10,000 --> 00:00:14,000
+Every frame carries its own number, so a test can check the start of a clip.
+
+4
+00:00:14,000 --> 00:00:20,000
+How do you check the audio? We measure loudness.
+"""
+
+YOUTUBE_VTT = """WEBVTT
+Kind: captions
+Language: en
+
+00:00:00.000 --> 00:00:02.000 align:start position:0%
+ 
+so<00:00:00.500><c> today</c><00:00:01.000><c> we</c>
+
+00:00:02.000 --> 00:00:02.010 align:start position:0%
+so today we
+ 
+
+00:00:02.010 --> 00:00:04.000 align:start position:0%
+so today we
+talk<00:00:02.500><c> about</c><00:00:03.000><c> data</c>
+
+00:00:04.000 --> 00:00:04.010 align:start position:0%
+talk about data
+ 
+
+00:00:04.010 --> 00:00:06.000 align:start position:0%
+talk about data
+pipelines<00:00:04.500><c> and</c><00:00:05.000><c> tests</c>
+"""
+
+
+@pytest.fixture(scope="module")
+def raw_import(tmp_path_factory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("site") / "_podcast" / "physics-to-data.md"
+    result = import_transcript(ImportOptions(RAW, (("Host", "Alexey"), ("Guest", "Anastasia")), "From physics to data science",
+                                             "https://www.youtube.com/watch?v=abc123XYZ", out))
+    return out, result.text
+
+
+def test_a_raw_transcript_becomes_an_episode_file(raw_import):
+    path, text = raw_import
+    assert path.read_text(encoding="utf-8") == text
+    episode = load_episode(path)
+    assert episode.title == "From physics to data science"
+    assert episode.youtube_url == "https://www.youtube.com/watch?v=abc123XYZ"
+    assert {line.who for line in episode.lines} == {"Alexey", "Anastasia"}
+    secs = [line.sec for line in episode.lines]
+    assert None not in secs and secs == sorted(secs) and secs[0] == 0 and secs[-1] == 61 * 60 + 22
+    assert re.findall(r"^  time: (\S+)$", text, re.M)[:2] == ["'0:00'", "'0:23'"], "times are quoted"
+
+
+def test_imported_lines_are_readable_paragraphs(raw_import):
+    episode = load_episode(raw_import[0])
+    lines = [line.text for line in episode.lines]
+    assert all(len(text.split()) >= 2 for text in lines), "no one-word lines"
+    assert all(len(text) <= MAX_PARAGRAPH_CHARS for text in lines)
+    whole = [text for text in lines if re.search(r"[.!?][\"”’)]*$", text)]
+    assert len(whole) >= 0.95 * len(lines), "lines end at a sentence end"
+    assert "it was really, so you already knew these things." in " ".join(lines), "a sentence split across speakers is mended"
+
+
+def test_import_keeps_every_word(raw_import):
+    said = re.findall(r"\w+", " ".join(block.split("\n", 2)[2] for block in re.split(r"\n\s*\n", RAW.read_text().strip())))
+    imported = re.findall(r"\w+", " ".join(line.text for line in load_episode(raw_import[0]).lines))
+    assert len(said) - 10 <= len(imported) <= len(said)
+
+
+def test_an_imported_episode_gets_chapters_notes_and_highlights(raw_import, tmp_path, capsys):
+    path, _ = raw_import
+    assert main(["chapters", str(path)]) == 0
+    chapters = capsys.readouterr().out.splitlines()
+    assert chapters[0].startswith("0:00 ") and len(chapters) >= 15
+    assert main(["notes", str(path), "--out", str(tmp_path)]) == 0
+    assert "## Chapters" in (tmp_path / "physics-to-data" / "notes.md").read_text()
+    from clipper.cutting import CutOptions, choose_spans
+
+    spans = choose_spans(load_episode(path), CutOptions(str(path), clips=("3",)))
+    assert 20 <= spans[0].duration_sec <= 60 and "TextRank" in spans[0].reason
+
+
+def test_prose_without_times_keeps_its_text_and_says_it_has_no_times(tmp_path, capsys):
+    out = tmp_path / "_podcast" / "written-interview.md"
+    assert main(["import", str(PROSE), "--out", str(out), "--title", "A written interview"]) == 0
+    err = capsys.readouterr().err
+    assert "imported" in err and "a prose transcript" in err and "no times" in err
+    episode = load_episode(out)
+    assert not episode.has_times and {line.who for line in episode.lines} >= {"Alexey", "Eugene"}
+    assert episode.lines[0].text.startswith("This week, we chat with Alexey Grigorev")
+    assert any("e = mc**2 ; we want to know that e is referring to energy." in line.text for line in episode.lines), "a line broken mid-sentence is joined"
+    assert main(["notes", str(out), "--out", str(tmp_path / "notes")]) == 0
+    assert main(["chapters", str(out)]) == 1
+    assert "the transcript has no times, so it has no chapters" in capsys.readouterr().err
+    assert main(["cut", str(out), "--clip", "1", "--out", str(tmp_path)]) == 1
+    assert "no times" in capsys.readouterr().err
+
+
+def test_srt_cues_are_merged_into_sentences():
+    parsed = parse_transcript(SRT, "talk.srt")
+    lines = merge_pieces(parsed)
+    assert parsed.kind == "srt" and parsed.end_sec == 20
+    assert [(line.sec, line.text) for line in lines][:1] == [(0, "Welcome to the show. Today we talk about testing video tools with synthetic media.")]
+    assert " ".join(line.text for line in lines).endswith("How do you check the audio? We measure loudness.")
+
+
+def test_youtube_rolling_captions_say_each_line_once():
+    parsed = parse_transcript(YOUTUBE_VTT, "auto.en.vtt")
+    assert parsed.kind == "vtt"
+    assert " ".join(line.text for line in merge_pieces(parsed)) == "so today we talk about data pipelines and tests"
+
+
+def test_vtt_voice_tags_name_the_speakers():
+    vtt = "WEBVTT\n\n00:00.000 --> 00:04.000\n<v Alexey>What is a feature store?\n\n00:04.000 --> 00:09.000\n<v Maria>A place to keep features.\n"
+    lines = merge_pieces(parse_transcript(vtt, "talk.vtt"))
+    assert [(line.who, line.sec) for line in lines] == [("Alexey", 0), ("Maria", 4)]
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "empty.txt: the file is empty"),
+    (b"\x00\x01binary\x00", "empty.txt: this is a binary file, not a transcript"),
+    ("0:00\nHost\nHallo.\n\n0:05\nGuest\nSchön.\n".encode("latin-1"), "empty.txt:7: not UTF-8 text (byte 0xf6)"),
+    (b"0:00\nHost\nHello there.\n\n1:30\nGuest\nHi.\n\n1:10\nHost\nBack in time.\n", "empty.txt:9: time 1:10 comes before the one above it (1:30)"),
+    (b"title: not a transcript\nlayout: post\n", "empty.txt:1: this is not a transcript"),
+])
+def test_bad_input_is_a_one_line_error(tmp_path, capsys, content, message):
+    path = tmp_path / "empty.txt"
+    path.write_bytes(content)
+    assert main(["import", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith(f"clipper: {tmp_path / message.split(':', 1)[0]}:") and message.split(":", 1)[1] in captured.err
+
+
+def test_malformed_speaker_names_are_refused(capsys):
+    assert main(["import", str(RAW), "--speakers", "Host Alexey"]) == 1
+    assert "--speakers: 'Host Alexey' is not LABEL=NAME" in capsys.readouterr().err
+
+
+def test_an_imported_episode_is_cut_like_any_other(tmp_path, capsys, media_dir):
+    srt = tmp_path / "talk.srt"
+    srt.write_text(SRT + "\n5\n00:00:40,000 --> 00:01:20,000\nThat is all for today. Thanks for listening to the show.\n")
+    episode = tmp_path / "_podcast" / "talk.md"
+    assert main(["import", str(srt), "--out", str(episode), "--youtube", "https://youtu.be/abc123XYZ"]) == 0
+    code = main(["cut", str(episode), "--clip", "1", "--max-seconds", "6", "--aspect", "16:9", "--no-captions",
+                 "--source", str(media_dir / "video.mp4"), "--out", str(tmp_path / "out")])
+    assert code == 0, capsys.readouterr().err
+    assert "youtu.be/abc123XYZ" not in capsys.readouterr().err
+    clips = list((tmp_path / "out" / "talk" / "clips").glob("*.mp4"))
+    assert len(clips) == 1
+    assert "https://www.youtube.com/watch?v=abc123XYZ&t=" in clips[0].with_suffix(".txt").read_text()
