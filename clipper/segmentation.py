@@ -29,8 +29,9 @@ EXCHANGE_FULL_SEC = 240.0
 TITLE_MAX_CHARS = 60
 _LEADING_WORDS = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|then|also|alright|right|yeah|um|uh)\b[,.]?\s+)+", re.I)
 
-_AFTER_DETERMINER = re.compile(r"\b(?:the|a|an|this|these|those|our|your|my|their|his|her|its)\s+([a-zA-Z][\w-]+)", re.I)
-
+_QUESTION_WORDS = frozenset("what how why which when where who whom whose can could do does did is are was were should would will have has".split())
+_DETERMINERS = frozenset("the a an this these those our your my their his her its".split())
+_TOKEN = re.compile(r"[\w'-]+|[^\w\s]")
 _MID_SENTENCE_NAME = re.compile(r"(?<=[\w,;:] )([A-Z][\w-]+)")
 
 
@@ -181,16 +182,26 @@ def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> 
     for question in reversed([s for s in split_sentences(opening.text) if s.endswith("?")]):
         condensed = _LEADING_WORDS.sub("", tidy_sentence(question)).strip()
         stems = {stem(w) for w in content_words(condensed)}
-        if 4 <= len(condensed.split()) and len(condensed) <= TITLE_MAX_CHARS and len(stems & top) >= 2:
+        asks = condensed.split()[0].lower() in _QUESTION_WORDS if condensed else False
+        if asks and 4 <= len(condensed.split()) and len(condensed) <= TITLE_MAX_CHARS and len(stems & top) >= 2:
             return condensed[:1].upper() + condensed[1:]
     return ""
 
 
 def _noun_stems(units: list[Unit]) -> set[str]:
-    """Stems seen right after "the", "a", "our"…, or capitalised mid-sentence: nouns, more or less, without a tagger."""
-    after_determiner = {match for unit in units for match in _AFTER_DETERMINER.findall(unit.text)}
-    names = {match for unit in units for match in _MID_SENTENCE_NAME.findall(unit.text) if match != "I"}
-    return {stem(word.lower()) for word in after_determiner | names}
+    """Nouns, more or less, without a tagger: the last word of "the/a/our … word" runs, and names said mid-sentence."""
+    nouns = set()
+    for unit in units:
+        run: list[str] = []
+        for token in _TOKEN.findall(unit.text) + ["."]:
+            if run and token.lower() not in _DETERMINERS and content_words(token) == [token.lower()]:
+                run.append(token)
+                continue
+            if len(run) > 1:
+                nouns.add(stem(run[-1].lower()))
+            run = [token] if token.lower() in _DETERMINERS else []
+        nouns.update(stem(name.lower()) for name in _MID_SENTENCE_NAME.findall(unit.text) if name != "I")
+    return nouns
 
 
 def _phrase_titles(group: list[Unit], weights: dict[str, float], nouns: set[str], speakers: set[str]) -> list[str]:
