@@ -68,3 +68,15 @@ def test_boundaries_prefer_host_questions():
     questions = {line.sec for line in episode.lines if "?" in line.text}
     found = automatic_boundaries(episode)
     assert sum(start in questions for start in found) >= 0.6 * len(found)
+
+
+def test_automatic_chapters_can_be_written_back_as_quotable_clips(capsys):
+    import yaml
+
+    from clipper.cli import main
+
+    assert main(["chapters", str(PODCAST / "crisp-dm.md"), "--format", "clips"]) == 0
+    clips = yaml.safe_load(capsys.readouterr().out)["quotableClips"]
+    assert clips[0]["startOffset"] == 0 and len(clips) >= 10
+    assert all(a["endOffset"] == b["startOffset"] for a, b in zip(clips, clips[1:]))
+    assert all("&t=" in clip["url"] for clip in clips)
