@@ -121,6 +121,34 @@ def chapter_rows(episodes: list[Episode]) -> list[str]:
             for name, s in score_methods(episodes).items()]
 
 
+def cross_validated_f1(episodes: list[Episode]) -> list[str]:
+    """Two-fold check that the weights are not fitted to these episodes: tune on half, score the other half."""
+    import itertools
+
+    from clipper import segmentation
+
+    grid = list(itertools.product([0, 0.5, 1], [0.15, 0.3, 0.6], [0, 0.2, 0.4], [140, 160, 180], [45, 60, 75], [60, 90, 120]))
+
+    def score(weights: tuple, group: list[Episode]) -> Score:
+        (segmentation.DISSIMILARITY_WEIGHT, segmentation.QUESTION_BONUS, segmentation.EXCHANGE_WEIGHT, target,
+         segmentation.MIN_CHAPTER_SEC, segmentation.WINDOW_SEC) = weights
+        total = Score()
+        for episode in group:
+            plain = hidden_headers(episode)
+            units = transcript_units(plain)
+            total.add(segmentation.find_boundaries(units, episode_end_sec(plain) or 0.0, target), human_boundaries(episode))
+        return total
+
+    folds, held_out, lines = [episodes[0::2], episodes[1::2]], Score(), []
+    for train, test in (folds, folds[::-1]):
+        best = max(grid, key=lambda weights: score(weights, train).f1)
+        result = score(best, test)
+        lines.append(f"tuned on {len(train)} episodes {best}: F1 {result.f1:.2f} on the other {len(test)}")
+        held_out.found, held_out.human, held_out.matched = (held_out.found + result.found, held_out.human + result.human,
+                                                           held_out.matched + result.matched)
+    return lines + [f"held-out F1: {held_out.f1:.2f}"]
+
+
 if __name__ == "__main__":
     import sys
 
@@ -128,4 +156,4 @@ if __name__ == "__main__":
     data = root / "tests" / "data"
     found = headed_episodes([data / "_podcast", data / "seeds"], data / "_people")
     print(f"{len(found)} episodes", file=sys.stderr)
-    print("\n".join(chapter_rows(found)))
+    print("\n".join(cross_validated_f1(found) if sys.argv[1:] == ["crossval"] else chapter_rows(found)))

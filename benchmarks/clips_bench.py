@@ -15,6 +15,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,6 +40,7 @@ SPAN_SEC = 30.0
 KINDS = {"9:16 with captions (the default)": (), "16:9": ("--aspect", "16:9"), "audio-only (.m4a + audiogram)": ("--audio-only",)}
 CLIPS = ("--clip", "2", "--clip", "5", "--clip", "9")
 THROTTLE = 25_000_000  # bytes per second
+SETTLE_SEC = 1.0
 _CLIP_TIMES = re.compile(r"\((\d[\d:]*)–(\d[\d:]*)\)$")
 
 
@@ -198,15 +200,19 @@ def _timed_fetch(url: str, target: Path) -> Run:
     return Run(time.perf_counter() - start, (), target.parent)
 
 
-def _counted(server: MediaServer, job) -> Run:  # noqa: ANN001 - a callable returning a Run
-    """The job's Run, with the bytes the server sent while it ran."""
+def _counted(server: MediaServer, job: Callable[[], Run]) -> Run:
+    """The job's Run, with the bytes the server sent for it.
+
+    The server counts a chunk just after writing it, so the count is read once its threads have settled.
+    """
     before = server.sent
     run = job()
+    time.sleep(SETTLE_SEC)
     return Run(run.seconds, run.spans, run.folder, server.sent - before)
 
 
 def _megabytes(sent: int, size: int) -> str:
-    return f"{sent / 1e6:.1f} MB fetched of {size / 1e6:.0f} MB ({sent / size:.1%})"
+    return f"{sent / 1e6:.1f} MB fetched of {size / 1e6:.1f} MB ({sent / size:.1%})"
 
 
 def _clock(seconds: float) -> str:

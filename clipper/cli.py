@@ -140,7 +140,7 @@ def _add_cut(commands) -> None:  # noqa: ANN001
     parser.add_argument("--fit", default="blur", choices=["blur", "crop"], help="fill a taller frame with a blurred copy (default) or crop the centre")
     parser.add_argument("--no-captions", action="store_true", help="no burned-in captions")
     parser.add_argument("--audio-only", action="store_true", help="an .m4a and an audiogram video instead of a video clip")
-    parser.add_argument("--platform", action="append", default=[], choices=["shorts", "reels", "tiktok", "linkedin", "x"], help="warn about this platform's limits (default: all)")
+    parser.add_argument("--platform", action="append", default=[], choices=["shorts", "reels", "tiktok", "linkedin", "x"], help="check every limit of this platform, shape and pixels included (default: the duration and size limits of all)")
     parser.add_argument("--out", type=Path, default=Path("output"), metavar="DIR", help="write into DIR/<slug>/clips/ (default: output)")
     parser.add_argument("--templates", type=Path, metavar="DIR", help="your own copies of clipper's templates/")
     parser.add_argument("--force", action="store_true", help="redo clips that are already made")
@@ -175,7 +175,9 @@ def _run_cut(args: argparse.Namespace) -> int:
         if result.status == "failed":
             print(f"clipper: failed: {result.name}: {result.error}", file=sys.stderr)
         else:
-            print(f"{result.status}: {' '.join(result.files)}  ({format_clock(result.start_sec)}–{format_clock(result.end_sec)})")
+            first, *others = result.files
+            beside = ", ".join(other.removeprefix(str(Path(first).with_suffix(""))) for other in others)
+            print(f"{result.status}: {first}  {format_clock(result.start_sec)}–{format_clock(result.end_sec)}  (+ {beside})")
     return EXIT_FAILED if report.failures else EXIT_OK
 
 

@@ -238,7 +238,10 @@ def _word_groups(words: list[tuple[float, float, str]]) -> list[tuple[float, flo
 def clip_name(index: int, title: str, taken: set[str]) -> str:
     """`NN-title-slug`: ASCII, no `/`, `..` or control characters, never one already taken."""
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:_SLUG_CHARS].rstrip("-") or "clip"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
+    if len(slug) > _SLUG_CHARS:  # cut at a word's end
+        slug = slug[:_SLUG_CHARS + 1].rsplit("-", 1)[0] if "-" in slug[:_SLUG_CHARS + 1] else slug[:_SLUG_CHARS]
+    slug = slug or "clip"
     name, suffix = f"{index:02d}-{slug}", 2
     while name in taken:
         name, suffix = f"{index:02d}-{slug}-{suffix}", suffix + 1

@@ -127,7 +127,9 @@ def _sources(episode: Episode, options: CutOptions, spans: list[tuple[float, flo
     if not source:
         raise ClipperError("the episode has no YouTube link to fetch the video from", "pass --source URL or --source FILE", episode.path)
     if not is_url(source):
-        return local_source(Path(source))
+        local = local_source(Path(source))
+        on_event(local.description)
+        return local
 
     def progress(done: int, total: int | None) -> None:
         on_event(f"downloading {total / 1e6:.1f} MB: {min(done / total, 1.0):.0%}" if total else f"downloading: {done / 1e6:.1f} MB so far")
@@ -216,7 +218,8 @@ def _write_texts(episode: Episode, span: ClipSpan, name: str, folder: Path, cues
 
 def _platform_warnings(media: list[Path], duration_sec: float, options: CutOptions) -> list[str]:
     video = media[-1]
-    info = read_media_info(video)
-    platforms = options.platforms or tuple(PLATFORMS)
-    return [f"{video.name}: {problem}" for platform in platforms
-            for problem in platform_problems(platform, duration_sec, video.stat().st_size, info.width, info.height)]
+    if options.platforms:  # the platforms named: every limit, shape and pixels included
+        info = read_media_info(video)
+        return [f"{video.name}: {problem}" for platform in options.platforms
+                for problem in platform_problems(platform, duration_sec, video.stat().st_size, info.width, info.height)]
+    return [f"{video.name}: {problem}" for platform in PLATFORMS for problem in platform_problems(platform, duration_sec, video.stat().st_size)]

@@ -189,8 +189,8 @@ def merge_pieces(parsed: ParsedTranscript) -> list[TranscriptLine]:
     pieces = _drop_backchannels(pieces)
     limit = CAPTION_PARAGRAPH_CHARS if parsed.kind in ("srt", "vtt") else MAX_PARAGRAPH_CHARS
     paragraphs = _join_turns(pieces, limit, parsed.kind in ("srt", "vtt"))
-    lines = [line for paragraph in paragraphs for line in _split_long(paragraph, _next_start(paragraphs, paragraph), MAX_PARAGRAPH_CHARS)]
-    return lines
+    return [line for index, paragraph in enumerate(paragraphs)
+            for line in _split_long(paragraph, _next_start(paragraphs, index), MAX_PARAGRAPH_CHARS)]
 
 
 def _rejoin_fragments(pieces: list[Piece]) -> list[Piece]:
@@ -262,10 +262,10 @@ def _belongs_with(paragraph: Piece, piece: Piece, limit: int, is_captions: bool)
     return runs_on or len(paragraph.text.split()) <= 1 or len(piece.text.split()) <= 1
 
 
-def _next_start(paragraphs: list[Piece], paragraph: Piece) -> float | None:
-    index = paragraphs.index(paragraph)
-    later = [p.sec for p in paragraphs[index + 1:] if p.sec is not None]
-    return later[0] if later else paragraph.end_sec
+def _next_start(paragraphs: list[Piece], index: int) -> float | None:
+    """When the paragraph after this one starts (for the last: when this one ends, if known)."""
+    later = (p.sec for p in paragraphs[index + 1:] if p.sec is not None)
+    return next(later, paragraphs[index].end_sec)
 
 
 def _split_long(paragraph: Piece, next_sec: float | None, limit: int) -> list[TranscriptLine]:

@@ -124,6 +124,8 @@ def test_clip_names_are_safe_and_never_collide(titles):
 
 def test_clip_names_read_like_the_title():
     assert clip_name(3, "Café & ../../etc/passwd: MLOps?", set()) == "03-cafe-etc-passwd-mlops"
+    long_title = "Ramping up technical stack as a tech lead (Scala, Spark, Kubernetes)"
+    assert clip_name(5, long_title, set()) == "05-ramping-up-technical-stack-as-a-tech-lead-scala", "cut at a word's end"
 
 
 def test_fetch_plan_pads_and_merges_ranges():

@@ -205,3 +205,11 @@ def test_a_killed_run_leaves_no_half_clip_and_a_rerun_finishes(tmp_path, media_d
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr
     assert [line.split(":")[0] for line in rerun.stdout.splitlines()] == ["unchanged", "written"]
+
+
+def test_a_clip_that_breaks_a_platforms_limit_is_warned_about(tmp_path, capsys, media_dir, synthetic_episode_path):
+    code, _, stderr = cut(capsys, synthetic_episode_path, "--start", "5", "--end", "7", "--aspect", "16:9", "--no-captions",
+                          "--platform", "reels", "--source", str(media_dir / "video.mp4"), "--out", str(tmp_path))
+    assert code == 0
+    assert "warning: 01-opening.mp4: Instagram Reels takes at least 3 s; this clip lasts 2.0 s" in stderr
+    assert "X " not in stderr, "only the platforms asked for"
