@@ -41,7 +41,7 @@ KINDS = {"9:16 with captions (the default)": (), "16:9": ("--aspect", "16:9"), "
 CLIPS = ("--clip", "2", "--clip", "5", "--clip", "9")
 THROTTLE = 25_000_000  # bytes per second
 SETTLE_SEC = 1.0
-_CLIP_TIMES = re.compile(r"\((\d[\d:]*)–(\d[\d:]*)\)$")
+_CLIP_TIMES = re.compile(r"^(?:written|unchanged): \S+  (\d[\d:]*)–(\d[\d:]*)  ")
 
 
 @dataclass(frozen=True)
@@ -187,6 +187,8 @@ def cut(work: Path, source: str, *options: str) -> Run:
     if result.returncode != 0:
         raise RuntimeError(f"clipper cut failed ({result.returncode}):\n{result.stderr}")
     spans = tuple(f"{m.group(1)}–{m.group(2)}" for line in result.stdout.splitlines() if (m := _CLIP_TIMES.search(line)))
+    if not spans:
+        sys.exit(f"clipper wrote no clip: {result.stderr.strip()[-500:]}")
     return Run(seconds, spans, out)
 
 
