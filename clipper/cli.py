@@ -204,7 +204,8 @@ def _run_import(args: argparse.Namespace) -> int:
     if not args.out:
         sys.stdout.write(result.text)
     where = f" into {args.out}" if args.out else ""
-    print(f"clipper: imported {result.line_count} lines of a {result.kind} transcript{where}; speakers: {', '.join(result.speakers) or 'none named'}",
+    lines = f"{result.line_count} line" + ("" if result.line_count == 1 else "s")
+    print(f"clipper: imported {lines} of a {result.kind} transcript{where}; speakers: {', '.join(result.speakers) or 'none named'}",
           file=sys.stderr)
     if not result.has_times:
         print("clipper: warning: the transcript has no times: notes work, but chapters and clips need times", file=sys.stderr)
