@@ -261,6 +261,7 @@ class ImportResult:
     speakers: tuple[str, ...]
     has_times: bool
     title: str
+    unused_labels: tuple[str, ...] = ()  # --speakers labels the transcript never has
 
 
 def import_transcript(options: ImportOptions) -> ImportResult:
@@ -268,15 +269,17 @@ def import_transcript(options: ImportOptions) -> ImportResult:
     from .formats import episode_markdown
     from .outputs import write_atomic
     from .templating import make_environment
-    from .transcript_import import ParsedTranscript, map_speakers, merge_pieces, parse_transcript, read_text_file
+    from .transcript_import import ParsedTranscript, map_speakers, merge_pieces, parse_transcript, read_text_file, title_from_file_name
 
-    path = str(options.source)
-    parsed = parse_transcript(read_text_file(options.source), path)
-    parsed = ParsedTranscript(parsed.kind, map_speakers(parsed.pieces, dict(options.speakers)))
+    names = dict(options.speakers)
+    parsed = parse_transcript(read_text_file(options.source), str(options.source), frozenset(names))
+    unused = tuple(label for label in names if all(piece.who != label for piece in parsed.pieces))
+    parsed = ParsedTranscript(parsed.kind, map_speakers(parsed.pieces, names))
     lines = merge_pieces(parsed)
-    title = options.title or options.source.name.split(".")[0].replace("_", " ").replace("-", " ").strip().capitalize()
+    title = options.title or title_from_file_name(options.source.name)
     text = episode_markdown.render(title, options.youtube_url, parsed.end_sec, lines, options.source.name, make_environment(options.templates_dir))
     if options.out_file:
         write_atomic(options.out_file, text)
     speakers = tuple(dict.fromkeys(line.who for line in lines if line.who))
-    return ImportResult(text, parsed.kind, len(lines), speakers, parsed.has_times, title)
+    return ImportResult(text, parsed.kind, len(lines), speakers, parsed.has_times, title, unused)
+

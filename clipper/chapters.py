@@ -6,12 +6,11 @@ from dataclasses import dataclass, replace
 
 from .errors import ChapterError
 from .model import Chapter, Episode, Header, TranscriptLine
-from .timecode import format_clock
+from .timecode import format_clock, words_seconds
 
 YOUTUBE_MIN_CHAPTERS = 3
 YOUTUBE_MIN_CHAPTER_SEC = 10
 TITLE_MAX_CHARS = 70  # YouTube shows about 70 characters (specs.md)
-_WORDS_PER_SEC = 2.5  # ~150 words a minute, to guess how long the last line lasts
 _MIN_TAIL_SEC = 10
 _GENERIC_WORDS = {
     "intro", "introduction", "podcast", "episode", "welcome", "kickoff", "closing", "outro", "conclusion",
@@ -45,7 +44,7 @@ def episode_end_sec(episode: Episode) -> float | None:
     last_line_end = None
     if timed:
         last = max(timed, key=lambda line: line.sec or 0.0)
-        last_line_end = (last.sec or 0.0) + max(_MIN_TAIL_SEC, len(last.text.split()) / _WORDS_PER_SEC)
+        last_line_end = (last.sec or 0.0) + max(_MIN_TAIL_SEC, words_seconds(last.text))
     if episode.duration_sec:
         return episode.duration_sec
     clip_end = max((clip.end_sec for clip in episode.clips), default=None)

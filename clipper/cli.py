@@ -29,15 +29,19 @@ def main(argv: list[str] | None = None) -> int:
     except ClipperError as exc:
         print(f"clipper: {exc.message}", file=sys.stderr)
         return EXIT_FAILED
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("clipper: interrupted; finished outputs are kept, a re-run does the rest", file=sys.stderr)
-        return 130
+        return 128 + (signal.SIGTERM if isinstance(exc, _Terminated) else signal.SIGINT)
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl-C; the exit status still says which (143, not 130)."""
+
+
 def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+    raise _Terminated
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -205,8 +209,11 @@ def _run_import(args: argparse.Namespace) -> int:
         sys.stdout.write(result.text)
     where = f" into {args.out}" if args.out else ""
     lines = f"{result.line_count} line" + ("" if result.line_count == 1 else "s")
-    print(f"clipper: imported {lines} of a {result.kind} transcript{where}; speakers: {', '.join(result.speakers) or 'none named'}",
+    kind = {"srt": "an SRT", "vtt": "a WebVTT"}.get(result.kind, f"a {result.kind}")
+    print(f"clipper: imported {lines} of {kind} transcript{where}; speakers: {', '.join(result.speakers) or 'none named'}",
           file=sys.stderr)
+    for label in result.unused_labels:
+        print(f"clipper: warning: --speakers names '{label}', but no line of the transcript has that label", file=sys.stderr)
     if not result.has_times:
         print("clipper: warning: the transcript has no times: notes work, but chapters and clips need times", file=sys.stderr)
     if not args.title:

@@ -59,7 +59,7 @@ def audiogram_args(audio_file: str, duration_sec: float, output: str, aspect: st
     sound = ffmpeg.input(input_argument(audio_file))
     card = ffmpeg.input(f"color=c=0x111827:s={width}x{height}:r={FPS}", f="lavfi", t=f"{duration_sec:.3f}")
     waves = sound.audio.filter("showwaves", s=f"{width}x{height // 4}", mode="cline", rate=FPS, colors="white")
-    video = ffmpeg.overlay(card, waves, x=0, y=f"(H-h)/2", shortest=1)
+    video = ffmpeg.overlay(card, waves, x=0, y="(H-h)/2", shortest=1)
     if captions:
         video = video.filter("ass", str(captions), fontsdir=str(fonts_dir))
     return _compile(ffmpeg.output(video, sound.audio, output, t=f"{duration_sec:.3f}", **_ENCODE))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .errors import ChapterError
 from .model import Chapter, ClipSpan, Cue, Episode, TranscriptLine
 from .summary import clean_speech, tidy_sentence
-from .textrank import content_words, rank_sentences, split_sentences, stem
+from .textrank import content_words, ends_sentence, rank_sentences, split_sentences, stem
 from .timecode import format_clock
 
 MIN_HIGHLIGHT_SEC = 20.0
@@ -19,7 +19,6 @@ WHOLE_DOWNLOAD_SHARE = 0.5  # fetch the whole video when ranges would cover more
 _CUE_WORDS = 3
 _CUE_CHARS = 22
 _SLUG_CHARS = 50
-_SENTENCE_ENDS = ".?!\"”’)"
 
 
 @dataclass(frozen=True)
@@ -176,7 +175,7 @@ def _post_sentences(scored_texts: list[tuple[float, str]], count: int = 2) -> tu
     candidates = [(score, order, tidy_sentence(sentence)) for order, (score, text) in enumerate(scored_texts)
                   for sentence in split_sentences(text)]
     candidates = [(score, -order, sentence) for score, order, sentence in candidates if sentence]
-    whole = [c for c in candidates if c[2][-1] in _SENTENCE_ENDS and len(c[2].split()) >= 6 and _quotes_balance(c[2])]
+    whole = [c for c in candidates if ends_sentence(c[2]) and not c[2].endswith("…") and len(c[2].split()) >= 6 and _quotes_balance(c[2])]
     chosen = sorted(sorted(whole or candidates, reverse=True)[:count], key=lambda item: -item[1])
     return tuple(sentence for _, _, sentence in chosen)
 

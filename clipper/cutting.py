@@ -160,8 +160,8 @@ def _cut_one(episode: Episode, span: ClipSpan, name: str, folder: Path, sources:
         cues = caption_cues(episode, span, episode_end_sec(episode) or span.end_sec)
         media = _make_media(episode, span, name, folder, cut, cues, options, environment, on_event)
         _write_texts(episode, span, name, folder, cues, media[0].name, environment)
-        mark_clip_done(folder, name, stamp)
         warnings = _platform_warnings(media, span.duration_sec, options)
+        mark_clip_done(folder, name, stamp)
         files = tuple(str(folder / f) for f in _files(name, options))
         return ClipResult(name, span.title, "written", span.start_sec, span.end_sec, files, tuple(warnings))
     except ClipperError as exc:

@@ -1,8 +1,8 @@
 """Automatic chapters (pure): topic boundaries by lexical cohesion, titled with the chapter's own words.
 
 For a transcript with neither quotable clips nor headers. TextTiling (Hearst 1997) on time windows:
-at each line start, compare the words said in the two minutes before with those said in the two
-minutes after; a deep valley in that similarity is a change of topic. A host's question is where
+at each line start, compare the words said in the minute before with those said in the minute
+after; a deep valley in that similarity is a change of topic. A host's question is where
 this podcast's editors start a chapter, so boundaries there score higher.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .model import Chapter, Episode
 from .summary import clean_speech, tidy_sentence
 from .textrank import content_words, split_sentences, stem
 
-TARGET_CHAPTER_SEC = 140.0  # this podcast's editors: chapters of 1.5–5 minutes, about 2.5 on average
+TARGET_CHAPTER_SEC = 140.0  # this podcast's editors: chapters of 1.5–5 minutes, aiming at about 2.3
 MIN_CHAPTER_SEC = 60.0
 WINDOW_SEC = 60.0
 # Weights of a boundary's score, tuned on the corpus's human chapters (make bench): the valley's depth

@@ -14,6 +14,7 @@ from pathlib import Path
 from .clips import FETCH_PADDING_SEC, FetchPlan, plan_fetch
 from .errors import ToolError
 from .ffmpeg import find_ffmpeg, read_media_info
+from .outputs import write_atomic
 from .timecode import format_clock
 
 
@@ -84,15 +85,14 @@ def fetched_source(url: str, spans: list[tuple[float, float]], video_sec: float 
 
 def _cache_for(url: str, cache: Path) -> Path:
     folder = cache / hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "url.txt").write_text(url + "\n", encoding="utf-8")
+    write_atomic(folder / "url.txt", url + "\n")
     return folder
 
 
 def _record(cache: Path, path: Path, start: float, end: float) -> None:
     index = _index(cache)
     index[path.name] = {"start_sec": start, "end_sec": end}
-    (cache / "index.json").write_text(json.dumps(index, indent=1), encoding="utf-8")
+    write_atomic(cache / "index.json", json.dumps(index, indent=1))
 
 
 def _index(cache: Path) -> dict:

@@ -47,6 +47,14 @@ def _cleaner() -> tuple[frozenset[str], object]:
 _INTERJECTION_END = re.compile("|".join(f"(?<=\\b{word}[.!?])" for word in "No Yes Yep Oh Ok So Um Uh Hm Mm Wow Now Hmm Huh".split()) + r"\s+")
 
 
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether `text` ends as a sentence does (`.`, `?`, `!`, `…`, perhaps inside quotes or brackets)."""
+    return bool(_SENTENCE_END.search(text))
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences as summa splits them (abbreviations such as "Dr." kept whole)."""
     _cleaner()

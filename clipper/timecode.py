@@ -8,6 +8,12 @@ _ISO_DURATION = re.compile(
     r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
 )
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$")
+WORDS_PER_SEC = 2.5  # ~150 words a minute: how long text takes to say when nothing tells
+
+
+def words_seconds(text: str) -> float:
+    """About how long `text` takes to say."""
+    return len(text.split()) / WORDS_PER_SEC
 
 
 def format_clock(sec: float) -> str:

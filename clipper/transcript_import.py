@@ -7,19 +7,18 @@ together, rolling caption lines said once, long paragraphs split at a sentence e
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .errors import EpisodeError
 from .model import TranscriptLine
-from .textrank import split_sentences
-from .timecode import format_clock
+from .textrank import ends_sentence, split_sentences
+from .timecode import format_clock, words_seconds
 
 MAX_PARAGRAPH_CHARS = 700
 CAPTION_PARAGRAPH_CHARS = 350  # captions carry no speakers: a paragraph ends at a sentence end past this
 CAPTION_PAUSE_SEC = 2.0
-_WORDS_PER_SEC = 2.5
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
 _STAMP = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 _CUE_TIME = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})\s*-->\s*(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})")
 _SPEAKER_PREFIX = re.compile(r"^([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2}):\s+(.*)$")
@@ -54,20 +53,26 @@ class ParsedTranscript:
         return max(ends) if ends else None
 
 
-def parse_transcript(text: str, path: str) -> ParsedTranscript:
-    """The file's pieces, by its kind; EpisodeError (with a line) when it is not a transcript."""
+def parse_transcript(text: str, path: str, speakers: frozenset[str] = frozenset()) -> ParsedTranscript:
+    """The file's pieces, by its kind; EpisodeError (with a line) when it is not a transcript.
+
+    In prose, `Label: text` starts a turn when the label is in `speakers` or starts two lines or more
+    (so "Remember: ..." inside an answer stays text).
+    """
     lines = text.splitlines()
     if not any(line.strip() for line in lines):
         raise EpisodeError("the file is empty", "give a transcript: timestamped blocks, SRT, WebVTT or 'Name: text' lines", path)
-    first = next(line for line in lines if line.strip()).lstrip("\ufeff").strip()
-    if first.startswith("WEBVTT"):
+    opening = [line.lstrip("\ufeff").strip() for line in lines if line.strip()][:5]
+    if opening[0].startswith("WEBVTT"):
         return ParsedTranscript("vtt", _checked(_cues(lines, path), path))
-    if any(_CUE_TIME.match(line) for line in lines[:5]):
+    if any(_CUE_TIME.match(line) for line in opening):
         return ParsedTranscript("srt", _checked(_cues(lines, path), path))
     if sum(bool(_STAMP.match(line)) for line in lines) >= 2:
         return ParsedTranscript("timestamped", _checked(_stamped_blocks(lines, path), path))
-    if sum(bool(_SPEAKER_PREFIX.match(line.strip())) for line in lines) >= 2:
-        return ParsedTranscript("prose", tuple(_prose(lines)))
+    labels = Counter(found.group(1) for line in lines if (found := _SPEAKER_PREFIX.match(line.strip())))
+    named = {label for label, count in labels.items() if count >= 2} | (speakers & set(labels))
+    if named:
+        return ParsedTranscript("prose", tuple(_prose(lines, named)))
     raise EpisodeError("this is not a transcript: no timestamps, captions or 'Name: text' lines found",
                        "give timestamped blocks (M:SS, speaker, text), an .srt or .vtt file, or 'Name: text' prose", path, 1)
 
@@ -85,25 +90,28 @@ def _checked(pieces: list[Piece], path: str) -> tuple[Piece, ...]:
 
 
 def _stamped_blocks(lines: list[str], path: str) -> list[Piece]:
-    """`M:SS` (or `H:MM:SS`) on a line of its own, the speaker on the next, then the text."""
+    """`M:SS` (or `H:MM:SS`) on a line of its own, the speaker on the next, then the text.
+
+    A block of one line is text said by the speaker before, unless it is a speaker's name
+    seen elsewhere (a block with nothing said); a time right after a time starts a new block.
+    """
+    blocks: list[tuple[int, float, list[str]]] = []
+    for index, line in enumerate(lines):
+        stamp = _STAMP.match(line)
+        if stamp:
+            blocks.append((index + 1, _stamp_seconds(stamp), []))
+        elif line.strip() and not blocks:
+            raise EpisodeError("text before the first time stamp", "start the file with a time line such as 0:00", path, index + 1)
+        elif line.strip():
+            blocks[-1][2].append(line.strip())
+    labels = {block[0] for _, _, block in blocks if len(block) > 1}
     pieces: list[Piece] = []
-    index = 0
-    while index < len(lines):
-        stamp = _STAMP.match(lines[index])
-        if not stamp:
-            if lines[index].strip() and not pieces:
-                raise EpisodeError("text before the first time stamp", "start the file with a time line such as 0:00", path, index + 1)
-            index += 1
-            continue
-        sec = _stamp_seconds(stamp)
-        who_at = _next_filled(lines, index + 1)
-        body_at = _next_filled(lines, who_at + 1) if who_at < len(lines) else len(lines)
-        end = next((i for i in range(body_at, len(lines)) if _STAMP.match(lines[i])), len(lines))
-        text = " ".join(line.strip() for line in lines[body_at:end] if line.strip())
-        if who_at < len(lines) and _STAMP.match(lines[who_at]) is None:
-            pieces.append(Piece(text, lines[who_at].strip(), sec, index + 1))
-        index = end
-    return [piece for piece in pieces if piece.text]
+    for number, sec, block in blocks:
+        if len(block) == 1 and block[0] not in labels:
+            pieces.append(Piece(block[0], pieces[-1].who if pieces else "", sec, number))
+        elif len(block) > 1:
+            pieces.append(Piece(" ".join(block[1:]), block[0], sec, number))
+    return pieces
 
 
 def _stamp_seconds(match: re.Match) -> float:
@@ -111,14 +119,14 @@ def _stamp_seconds(match: re.Match) -> float:
     return int(first) * 3600 + int(second) * 60 + int(third) if third else int(first) * 60 + int(second)
 
 
-def _next_filled(lines: list[str], start: int) -> int:
-    return next((i for i in range(start, len(lines)) if lines[i].strip()), len(lines))
-
-
 def _cues(lines: list[str], path: str) -> list[Piece]:
-    """SRT or WebVTT cues; a caption line repeated from the cue before (YouTube's rolling captions) is said once."""
+    """SRT or WebVTT cues; a caption line repeated from the cue before (YouTube's rolling captions) is said once.
+
+    A speaker named once (`<v Name>`, `Name: text`) goes on speaking until another is named.
+    """
     pieces: list[Piece] = []
-    said: list[str] = []
+    shown_before: set[tuple[str, str]] = set()
+    speaker = ""
     index = 0
     while index < len(lines):
         timing = _CUE_TIME.match(lines[index])
@@ -127,11 +135,14 @@ def _cues(lines: list[str], path: str) -> list[Piece]:
             continue
         start, end = _cue_seconds(timing.groups()[:4]), _cue_seconds(timing.groups()[4:])
         body_end = next((i for i in range(index + 1, len(lines)) if not lines[i].strip()), len(lines))
+        shown: set[tuple[str, str]] = set()
         for raw in lines[index + 1:body_end]:
             who, text = _caption_text(raw)
-            if text and text not in said[-3:]:
-                pieces.append(Piece(text, who, start, index + 1, end))
-                said.append(text)
+            speaker = who or speaker
+            if text and (speaker, text) not in shown_before:
+                pieces.append(Piece(text, speaker, start, index + 1, end))
+            shown.add((speaker, text))
+        shown_before = shown
         index = body_end
     return pieces
 
@@ -152,7 +163,7 @@ def _caption_text(raw: str) -> tuple[str, str]:
     return (prefixed.group(1), prefixed.group(2)) if prefixed else ("", text)
 
 
-def _prose(lines: list[str]) -> list[Piece]:
+def _prose(lines: list[str], speakers: set[str]) -> list[Piece]:
     """`Name: text` starts a speaker's turn; a line without a name goes on with the speaker before."""
     pieces: list[Piece] = []
     who = ""
@@ -161,7 +172,7 @@ def _prose(lines: list[str]) -> list[Piece]:
         if not line:
             continue
         prefixed = _SPEAKER_PREFIX.match(line)
-        if prefixed:
+        if prefixed and prefixed.group(1) in speakers:
             who, line = prefixed.group(1), prefixed.group(2)
         pieces.append(Piece(line, who, None, number))
     return pieces
@@ -170,6 +181,12 @@ def _prose(lines: list[str]) -> list[Piece]:
 def map_speakers(pieces: tuple[Piece, ...], names: dict[str, str]) -> tuple[Piece, ...]:
     """Speaker labels replaced by names (`Host` → `Alexey`); labels not in `names` stay."""
     return tuple(replace(piece, who=names.get(piece.who, piece.who)) for piece in pieces)
+
+
+def title_from_file_name(name: str) -> str:
+    """`what-is-a-feature-store.en.vtt` → "What is a feature store"."""
+    stem = re.sub(r"(?:\.[a-z]{2}(?:-[A-Za-z]{2,4})?)?\.\w+$", "", name)
+    return " ".join(stem.replace("_", " ").replace("-", " ").split()).capitalize()
 
 
 def parse_speaker_names(text: str) -> dict[str, str]:
@@ -185,8 +202,7 @@ def parse_speaker_names(text: str) -> dict[str, str]:
 
 def merge_pieces(parsed: ParsedTranscript) -> list[TranscriptLine]:
     """Readable paragraphs: whole sentences, one speaker each, none of one word, none too long."""
-    pieces = _mend_split_sentences(_rejoin_fragments(list(parsed.pieces)))
-    pieces = _drop_backchannels(pieces)
+    pieces = _mend_split_sentences(_rejoin_fragments(_drop_backchannels(list(parsed.pieces))))
     limit = CAPTION_PARAGRAPH_CHARS if parsed.kind in ("srt", "vtt") else MAX_PARAGRAPH_CHARS
     paragraphs = _join_turns(pieces, limit, parsed.kind in ("srt", "vtt"))
     return [line for index, paragraph in enumerate(paragraphs)
@@ -198,11 +214,11 @@ def _rejoin_fragments(pieces: list[Piece]) -> list[Piece]:
     result: list[Piece] = []
     carried: list[Piece] = []
     for piece in pieces:
-        is_fragment = len(piece.text.split()) <= 2 and not _SENTENCE_END.search(piece.text)
+        is_fragment = len(piece.text.split()) <= 2 and not ends_sentence(piece.text)
         if is_fragment and piece is not pieces[-1]:
             carried.append(piece)
             continue
-        if carried and piece.text[:1].islower():
+        if carried and piece.text[:1].islower() and all(c.who == piece.who for c in carried):
             text = " ".join([c.text for c in carried] + [piece.text])
             result.append(replace(piece, text=text, sec=carried[0].sec, line=carried[0].line))
         else:
@@ -214,17 +230,25 @@ def _rejoin_fragments(pieces: list[Piece]) -> list[Piece]:
 def _mend_split_sentences(pieces: list[Piece]) -> list[Piece]:
     """A sentence cut by a speaker change ("So to be a," / "lot of help.") ends with the speaker who began it."""
     mended: list[Piece] = []
-    for piece in pieces:
+    for index, piece in enumerate(pieces):
         last = mended[-1] if mended else None
-        if last and last.who != piece.who and not _SENTENCE_END.search(last.text) and piece.text[:1].islower():
+        if last and last.who != piece.who and not ends_sentence(last.text) and piece.text[:1].islower():
             head, *rest = split_sentences(piece.text) or [piece.text]
             mended[-1] = replace(last, text=f"{last.text} {head}")
             if not rest:
                 continue
-            moved = len(head.split()) / _WORDS_PER_SEC
-            piece = replace(piece, text=" ".join(rest), sec=None if piece.sec is None else float(int(piece.sec + moved)))
+            piece = replace(piece, text=" ".join(rest), sec=_later_start(piece, head, pieces[index + 1:]))
         mended.append(piece)
     return mended
+
+
+def _later_start(piece: Piece, head: str, after: list[Piece]) -> float | None:
+    """When `piece` goes on once `head` is said: later by the words' time, never past the next piece's start."""
+    if piece.sec is None:
+        return None
+    next_sec = next((p.sec for p in after if p.sec is not None), None)
+    sec = float(int(piece.sec + words_seconds(head)))
+    return min(sec, next_sec) if next_sec is not None and next_sec >= piece.sec else sec
 
 
 def _drop_backchannels(pieces: list[Piece]) -> list[Piece]:
@@ -253,12 +277,14 @@ def _join_turns(pieces: list[Piece], limit: int, is_captions: bool) -> list[Piec
 
 
 def _belongs_with(paragraph: Piece, piece: Piece, limit: int, is_captions: bool) -> bool:
-    runs_on = not _SENTENCE_END.search(paragraph.text)
+    runs_on = not ends_sentence(paragraph.text)
     if is_captions:
         paused = paragraph.end_sec is not None and piece.sec is not None and piece.sec - paragraph.end_sec >= CAPTION_PAUSE_SEC
         if runs_on:
             return len(paragraph.text) < 2 * limit and not (paused and len(paragraph.text) >= limit)
         return len(paragraph.text) < limit and not paused
+    if len(paragraph.text) >= 2 * limit:
+        return False
     return runs_on or len(paragraph.text.split()) <= 1 or len(piece.text.split()) <= 1
 
 
@@ -273,7 +299,7 @@ def _split_long(paragraph: Piece, next_sec: float | None, limit: int) -> list[Tr
     if len(paragraph.text) <= limit:
         return [TranscriptLine(paragraph.text, paragraph.who, paragraph.sec, paragraph.line)]
     parts: list[str] = []
-    for sentence in split_sentences(paragraph.text):
+    for sentence in (piece for s in split_sentences(paragraph.text) for piece in _split_at_words(s, limit)):
         if parts and len(parts[-1]) + len(sentence) < limit * 0.6:
             parts[-1] += " " + sentence
         else:
@@ -283,12 +309,25 @@ def _split_long(paragraph: Piece, next_sec: float | None, limit: int) -> list[Tr
     return _timed_parts(paragraph, parts, next_sec)
 
 
+def _split_at_words(sentence: str, limit: int) -> list[str]:
+    """A sentence over `limit` characters (captions without punctuation) split after a comma, else between words."""
+    parts: list[str] = []
+    while len(sentence) > limit:
+        cut = sentence.rfind(", ", 0, limit)
+        cut = cut + 1 if cut > limit // 2 else sentence.rfind(" ", 0, limit)
+        if cut <= 0:
+            break
+        parts.append(sentence[:cut].strip())
+        sentence = sentence[cut:].strip()
+    return parts + [sentence]
+
+
 def _timed_parts(paragraph: Piece, parts: list[str], next_sec: float | None) -> list[TranscriptLine]:
     """Each part starts where its share of the paragraph's time begins (by length); no time, no times."""
     if paragraph.sec is None:
         return [TranscriptLine(part, paragraph.who, None, paragraph.line) for part in parts]
     if next_sec is None or next_sec <= paragraph.sec:
-        next_sec = paragraph.sec + len(paragraph.text.split()) / _WORDS_PER_SEC
+        next_sec = paragraph.sec + words_seconds(paragraph.text)
     total = sum(len(part) for part in parts)
     lines, done = [], 0
     for part in parts:
@@ -307,7 +346,10 @@ def read_text_file(path: Path) -> str:
     except OSError as exc:
         raise EpisodeError(f"cannot read the file ({exc.strerror})", "check the path and its permissions", str(path)) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise EpisodeError("the file starts like UTF-16 text but is not", "save the file as UTF-8 and import it again", str(path)) from None
     if b"\0" in data[:8192]:
         raise EpisodeError("this is a binary file, not a transcript", "give a text file: timestamped blocks, SRT, WebVTT or 'Name: text' lines", str(path))
     try:

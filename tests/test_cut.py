@@ -197,7 +197,7 @@ def test_a_killed_run_leaves_no_half_clip_and_a_rerun_finishes(tmp_path, media_d
         time.sleep(0.02)
     process.send_signal(signal.SIGTERM)
     stdout, stderr = process.communicate(timeout=30)
-    assert process.returncode == 130, stderr
+    assert process.returncode == 143, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert sorted(p.name for p in folder.glob("*.mp4")) == ["01-opening.mp4"], "the finished clip stays, the cut one is gone"
     assert not list(folder.glob("*.part*"))

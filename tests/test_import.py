@@ -143,8 +143,81 @@ def test_vtt_voice_tags_name_the_speakers():
     assert [(line.who, line.sec) for line in lines] == [("Alexey", 0), ("Maria", 4)]
 
 
+def test_timestamped_blocks_without_a_speaker_line_or_text_lose_nothing():
+    text = ("0:00\nHost\nWelcome to the show.\n\n0:04\n\n0:05\nGuest\nThanks for having me.\n\n"
+            "0:09\nAnd I brought slides.\n\n0:12\nHost\n\n0:14\nHost\nLet us begin.\n")
+    pieces = parse_transcript(text, "talk.txt").pieces
+    assert [(p.sec, p.who, p.text) for p in pieces] == [
+        (0, "Host", "Welcome to the show."), (5, "Guest", "Thanks for having me."),
+        (9, "Guest", "And I brought slides."), (14, "Host", "Let us begin.")]
+
+
+def test_a_sentence_moved_to_its_speaker_never_starts_the_rest_after_the_next_line():
+    text = ("0:00\nHost\nSo what I wanted to ask is whether\n\n"
+            "0:02\nGuest\nthe models you train every single day of the week in production are big. Yes they are.\n\n"
+            "0:04\nHost\nGood to know.\n")
+    lines = merge_pieces(parse_transcript(text, "talk.txt"))
+    assert [(line.who, line.sec) for line in lines] == [("Host", 0), ("Guest", 4), ("Host", 4)]
+    assert lines[1].text == "Yes they are."
+
+
+def test_fragments_are_not_joined_across_speakers_and_backchannels_do_not_split_a_turn():
+    text = ("0:00\nHost\nTell me about your work.\n\n0:02\nGuest\nRight\n\n0:03\nHost\nso what do you do all day?\n\n"
+            "0:06\nGuest\nWell I\n\n0:07\nHost\nmean on a normal day.\n")
+    lines = merge_pieces(parse_transcript(text, "talk.txt"))
+    assert [(line.who, line.text) for line in lines[:2]] == [("Host", "Tell me about your work."), ("Host", "so what do you do all day?")]
+    assert lines[2].who == "Guest" and lines[2].text.startswith("Well I"), "a guest's words stay the guest's"
+
+
+def test_long_text_without_punctuation_is_split_into_readable_lines():
+    words = " ".join(f"word{i}" for i in range(1500))
+    lines = merge_pieces(parse_transcript(f"0:00\nHost\n{words}\n\n10:00\nGuest\nDone.\n", "talk.txt"))
+    host = [line for line in lines if line.who == "Host"]
+    assert len(host) > 5 and all(len(line.text) <= MAX_PARAGRAPH_CHARS for line in lines)
+    assert " ".join(line.text for line in host) == words, "no word lost or doubled"
+    assert [line.sec for line in host] == sorted(line.sec for line in host) and host[-1].sec < 600
+
+
+def test_a_caption_said_again_later_is_kept_and_rolling_lines_are_not():
+    srt = ("1\n00:00:00,000 --> 00:00:02,000\nNo.\n\n2\n00:00:02,000 --> 00:00:04,000\nNo.\nWe never did that.\n\n"
+           "3\n00:00:04,000 --> 00:00:06,000\nWe never did that.\nWould you?\n\n4\n00:00:06,000 --> 00:00:08,000\nNo.\n")
+    assert [p.text for p in parse_transcript(srt, "talk.srt").pieces] == ["No.", "We never did that.", "Would you?", "No."]
+
+
+def test_a_named_speaker_goes_on_until_another_is_named():
+    vtt = ("WEBVTT\n\n00:00.000 --> 00:04.000\n<v Alexey>What is a feature store?\nAnd why would I want one?\n\n"
+           "00:04.000 --> 00:06.000\nLet me ask it differently.\n\n00:06.000 --> 00:09.000\n<v Maria>A place to keep features.\n")
+    assert [p.who for p in parse_transcript(vtt, "talk.vtt").pieces] == ["Alexey", "Alexey", "Alexey", "Maria"]
+
+
+def test_a_word_and_colon_inside_an_answer_is_not_a_speaker():
+    prose = ("Alexey: What would you tell a beginner?\nMaria: Start small.\nRemember: nobody knows everything.\n"
+             "Alexey: Good advice.\nMaria: Thanks.\n")
+    pieces = parse_transcript(prose, "talk.txt").pieces
+    assert [(p.who, p.text) for p in pieces][2] == ("Maria", "Remember: nobody knows everything.")
+    assert parse_transcript("Guest: Hello there.\nHost: Hi.\nHost: Welcome.\n", "t.txt", frozenset({"Guest"})).pieces[0].who == "Guest"
+
+
+def test_srt_after_blank_lines_and_titles_from_file_names(tmp_path, capsys):
+    path = tmp_path / "what-is-a-feature-store.en.srt"
+    path.write_text("\n\n\n\n\n" + SRT)
+    assert main(["import", str(path), "--speakers", "Host=Alexey"]) == 0
+    captured = capsys.readouterr()
+    assert "title: What is a feature store\n" in captured.out and "of an SRT transcript" in captured.err
+    assert "warning: --speakers names 'Host', but no line of the transcript has that label" in captured.err
+
+
+@pytest.mark.parametrize("url, video_id", [("https://youtu.be/abc123XYZ", "abc123XYZ"), ("https://youtu.be/", ""),
+                                           ("https://youtu.be/a/b?c", ""), ("https://www.youtube.com/watch?v=abc123XYZ&t=5", "abc123XYZ")])
+def test_youtube_ids_are_read_only_from_real_links(url, video_id):
+    from clipper.formats.episode_markdown import youtube_id
+
+    assert youtube_id(url) == video_id
+
+
 @pytest.mark.parametrize("content, message", [
     (b"", "empty.txt: the file is empty"),
+    (b"\xff\xfe0\x00:\x00\x00\xd8", "empty.txt: the file starts like UTF-16 text but is not"),
     (b"\x00\x01binary\x00", "empty.txt: this is a binary file, not a transcript"),
     ("0:00\nHost\nHallo.\n\n0:05\nGuest\nSchön.\n".encode("latin-1"), "empty.txt:7: not UTF-8 text (byte 0xf6)"),
     (b"0:00\nHost\nHello there.\n\n1:30\nGuest\nHi.\n\n1:10\nHost\nBack in time.\n", "empty.txt:9: time 1:10 comes before the one above it (1:30)"),

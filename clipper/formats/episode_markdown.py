@@ -52,10 +52,12 @@ def _item(line: TranscriptLine) -> dict:
 
 
 def youtube_id(url: str) -> str:
+    """The video id of a watch or youtu.be link; "" when the link has none."""
     parsed = urlparse(url)
     if parsed.hostname and parsed.hostname.endswith("youtu.be"):
-        return parsed.path.strip("/")
-    found = parse_qs(parsed.query).get("v", [""])[0]
+        found = parsed.path.strip("/")
+    else:
+        found = parse_qs(parsed.query).get("v", [""])[0]
     return found if re.fullmatch(r"[\w-]{6,}", found) else ""
 
 
