@@ -241,10 +241,11 @@ def _transcript_item(item: Any, path: str, offset: int, list_line: int) -> Trans
 
 
 def _body_links(body: str) -> list[Link]:
+    """Bulleted links of the markdown body; in-page anchors (a table of contents) point nowhere off the site."""
     links = []
     for text_line in body.splitlines():
         match = _MARKDOWN_LINK.match(text_line)
-        if match:
+        if match and _is_url(match["url"]):
             links.append(Link(match["title"].strip(), match["url"]))
     return links
 

@@ -103,6 +103,12 @@ def test_people_folder_beside_the_episode_folder_is_found_by_default():
     assert episode.guests[0].name == "Alexey Grigorev"
 
 
+def test_in_page_anchors_of_a_table_of_contents_are_not_links():
+    episode = read_episode(PODCAST / "crisp-dm.md")
+    assert "[Why Processes Matter](#why-processes-matter)" in (PODCAST / "crisp-dm.md").read_text(encoding="utf-8")
+    assert episode.body_links == ()
+
+
 @pytest.mark.parametrize("content, line, words", [
     ("---\ntitle: T\nguests: [a\n---\n", 4, "invalid YAML"),
     ("---\ntitle: T\ntranscript:\n- line: ok\n  sec: 1\n- line: 'unclosed\n---\n", 7, "invalid YAML"),
