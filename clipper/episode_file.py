@@ -83,16 +83,18 @@ def _read_text(path: Path) -> str:
         raise EpisodeError("the file is not UTF-8 text", "save it as UTF-8", str(path), line) from None
 
 
+def _no_front_matter_hint(lines: list[str], path: str) -> str:
+    if any(line.strip() == "---" for line in lines):
+        return "put the YAML front matter between '---' lines at the very top of the file"
+    return f"put YAML front matter between '---' lines at the top, or, for a raw transcript, make an episode file with 'clipper import {path}'"
+
+
 def split_front_matter(text: str, path: str) -> tuple[str, int, str]:
     """(front matter YAML, number of lines before it, body after the closing `---`)."""
     lines = text.splitlines(keepends=True)
     if not lines or lines[0].strip() != "---":
         first = next((i for i, line in enumerate(lines) if line.strip()), 0)
-        raise EpisodeError(
-            "the file does not start with front matter ('---' on the first line)",
-            "put the YAML front matter between '---' lines at the very top of the file",
-            path, first + 1,
-        )
+        raise EpisodeError("the file does not start with front matter ('---' on the first line)", _no_front_matter_hint(lines, path), path, first + 1)
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             return "".join(lines[1:index]), 1, "".join(lines[index + 1 :])

@@ -31,6 +31,8 @@ _LEADING_WORDS = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|then|also|alrig
 
 _QUESTION_WORDS = frozenset("what how why which when where who whom whose can could do does did is are was were should would will have has".split())
 _DETERMINERS = frozenset("the a an this these those our your my their his her its".split())
+_BEFORE_VERBS_AND_ADJECTIVES = frozenset("i we you they he she it is was are were be been very so too really pretty quite".split())
+_DEMONSTRATIVES = frozenset("this that these those".split())
 _TOKEN = re.compile(r"[\w'-]+|[^\w\s]")
 _MID_SENTENCE_NAME = re.compile(r"(?<=[\w,;:] )([A-Z][\w-]+)")
 
@@ -189,19 +191,23 @@ def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> 
 
 
 def _noun_stems(units: list[Unit]) -> set[str]:
-    """Nouns, more or less, without a tagger: the last word of "the/a/our … word" runs, and names said mid-sentence."""
-    nouns = set()
+    """Nouns, more or less, without a tagger: words that end "the/a/our … word" runs, and names said
+    mid-sentence, more often than they follow "we/it/is/very…" (then they are verbs or adjectives)."""
+    as_noun: Counter = Counter()
+    as_other: Counter = Counter()
     for unit in units:
+        tokens = _TOKEN.findall(unit.text)
+        as_other.update(stem(word.lower()) for before, word in zip(tokens, tokens[1:]) if before.lower() in _BEFORE_VERBS_AND_ADJECTIVES)
         run: list[str] = []
-        for token in _TOKEN.findall(unit.text) + ["."]:
+        for token in tokens + ["."]:
             if run and token.lower() not in _DETERMINERS and content_words(token) == [token.lower()]:
                 run.append(token)
                 continue
-            if len(run) > 1:
-                nouns.add(stem(run[-1].lower()))
+            if run and len(run) > (2 if run[0].lower() in _DEMONSTRATIVES else 1):  # "this gives" is no noun
+                as_noun[stem(run[-1].lower())] += 1
             run = [token] if token.lower() in _DETERMINERS else []
-        nouns.update(stem(name.lower()) for name in _MID_SENTENCE_NAME.findall(unit.text) if name != "I")
-    return nouns
+        as_noun.update(stem(name.lower()) for name in _MID_SENTENCE_NAME.findall(unit.text) if name != "I")
+    return {word for word, count in as_noun.items() if count > as_other[word]}
 
 
 def _phrase_titles(group: list[Unit], weights: dict[str, float], nouns: set[str], speakers: set[str]) -> list[str]:

@@ -149,3 +149,4 @@ def test_raw_transcript_seeds_are_not_episode_files(name):
     with pytest.raises(EpisodeError) as caught:
         read_episode(SEEDS / name)
     assert caught.value.message.startswith(f"{SEEDS / name}:1: the file does not start with front matter")
+    assert caught.value.message.endswith(f"for a raw transcript, make an episode file with 'clipper import {SEEDS / name}'")

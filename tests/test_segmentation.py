@@ -8,8 +8,8 @@ import pytest
 from benchmarks.chapters_bench import automatic_boundaries, headed_episodes, hidden_headers, score_methods
 from clipper.chapters import derive_chapters, episode_end_sec, fit_youtube
 from clipper.formats import youtube_chapters
-from clipper.segmentation import MIN_CHAPTER_SEC, automatic_chapters
-from clipper.textrank import FILLER_WORDS
+from clipper.segmentation import MIN_CHAPTER_SEC, Unit, _noun_stems, automatic_chapters
+from clipper.textrank import FILLER_WORDS, stem
 
 from .conftest import DATA, PODCAST, SEEDS
 
@@ -80,3 +80,10 @@ def test_automatic_chapters_can_be_written_back_as_quotable_clips(capsys):
     assert clips[0]["startOffset"] == 0 and len(clips) >= 10
     assert all(a["endOffset"] == b["startOffset"] for a, b in zip(clips, clips[1:]))
     assert all("&t=" in clip["url"] for clip in clips)
+
+
+def test_words_used_as_verbs_are_not_taken_for_nouns():
+    texts = ["This gives us the category.", "It gives a number.", "The model gives the category.", "We deploy the model."]
+    nouns = _noun_stems([Unit(i * 10.0, text, "Host", ()) for i, text in enumerate(texts)])
+    assert {stem("category"), stem("model"), stem("number")} <= nouns
+    assert stem("gives") not in nouns and stem("deploy") not in nouns
