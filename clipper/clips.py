@@ -172,9 +172,8 @@ def _lines_between(spans: list[tuple[TranscriptLine, float, float]], start: floa
 
 def _post_sentences(scored_texts: list[tuple[float, str]], count: int = 2) -> tuple[str, ...]:
     """The best `count` sentences, in spoken order: whole ones of six words or more when there are any."""
-    candidates = [(score, order, tidy_sentence(sentence)) for order, (score, text) in enumerate(scored_texts)
-                  for sentence in split_sentences(text)]
-    candidates = [(score, -order, sentence) for score, order, sentence in candidates if sentence]
+    spoken = [(score, tidy_sentence(sentence)) for score, text in scored_texts for sentence in split_sentences(text)]
+    candidates = [(score, -order, sentence) for order, (score, sentence) in enumerate(spoken) if sentence]
     whole = [c for c in candidates if ends_sentence(c[2]) and not c[2].endswith("…") and len(c[2].split()) >= 6 and _quotes_balance(c[2])]
     chosen = sorted(sorted(whole or candidates, reverse=True)[:count], key=lambda item: -item[1])
     return tuple(sentence for _, _, sentence in chosen)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -181,9 +182,8 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
             run_ffmpeg(audio_args(ClipCut(cut.source, cut.offset_sec, cut.duration_sec, str(temporary))), what=f"cutting the audio of {name}")
         width, height = ASPECTS[options.aspect] or (1920, 1080)
         layout = ass_captions.layout_for(width, height)
-        ass = _captions_file(folder, name, ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment,
-                                                               title=episode.short or episode.title, subtitle=span.title))
-        with atomic_path(video) as temporary:
+        text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=episode.short or episode.title, subtitle=span.title)
+        with _captions_file(folder, name, text) as ass, atomic_path(video) as temporary:
             run_ffmpeg(audiogram_args(str(audio), cut.duration_sec, str(temporary), options.aspect, ass, FONTS_DIR),
                        what=f"making the audiogram of {name}", duration_sec=cut.duration_sec, on_progress=progress)
         return [audio, video]
@@ -193,18 +193,22 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     width, height = output_size(options.aspect, info.width, info.height)
     layout = ass_captions.layout_for(width, height)
     text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=span.title)
-    ass = _captions_file(folder, name, text)
     target = folder / f"{name}.mp4"
-    with atomic_path(target) as temporary:
+    with _captions_file(folder, name, text) as ass, atomic_path(target) as temporary:
         args = video_args(ClipCut(cut.source, cut.offset_sec, cut.duration_sec, str(temporary)), options.aspect, options.fit, (info.width, info.height), ass, FONTS_DIR)
         run_ffmpeg(args, what=f"cutting {name}", duration_sec=cut.duration_sec, on_progress=progress)
     return [target]
 
 
-def _captions_file(folder: Path, name: str, text: str) -> Path:
-    path = folder / ".work" / f"{name}.ass"
+@contextmanager
+def _captions_file(folder: Path, name: str, text: str) -> Iterator[Path]:
+    """The clip's ASS captions for ffmpeg to burn in, gone once the clip is made."""
+    path = folder / f".{name}.ass"
     write_atomic(path, text)
-    return path
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def _write_texts(episode: Episode, span: ClipSpan, name: str, folder: Path, cues, media_name: str, environment) -> None:  # noqa: ANN001

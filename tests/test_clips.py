@@ -68,6 +68,15 @@ def test_highlight_sentences_are_whole_and_clean(path):
             assert not re.search(r"\b(um|uh)\b|\[laughs\]", sentence, re.I), sentence
 
 
+@pytest.mark.parametrize("path", CLIPPED_EPISODES[:4], ids=lambda p: p.name[:40])
+def test_highlight_sentences_are_in_spoken_order(path):
+    _, _, picked = highlights(path)
+    for _, span in picked:
+        spoken = " ".join(" ".join(line.text.split()) for line in span.lines).casefold()
+        found = [spoken.find(sentence.rstrip(".?!\"”’)")[-20:].casefold()) for sentence in span.sentences]
+        assert -1 not in found and found == sorted(found), span.sentences
+
+
 def test_a_long_line_is_split_into_sentences_with_estimated_times(synthetic_episode):
     episode = load_episode(synthetic_episode)
     chapter = Chapter("Opening", 0, 40)
@@ -194,3 +203,8 @@ def test_post_text_has_hook_sentences_hashtags_and_timed_link(synthetic_episode)
     assert lines[2] == " ".join(span.sentences) and lines[2]
     assert lines[4] == "#MachineLearning #Testing #RangeRequests"
     assert lines[6] == f"Full episode, from this moment: https://www.youtube.com/watch?v=abc&t={int(span.start_sec)}"
+
+
+def test_hashtags_keep_the_topics_own_capitals_and_drop_duplicates():
+    tags = post_text.hashtags(("machine learning", "MLOps", "staff AI engineer", "iPhone apps"), ("mlops", "Machine Learning", "x"))
+    assert tags == ["#MachineLearning", "#MLOps", "#StaffAIEngineer", "#iPhoneApps"]

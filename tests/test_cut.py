@@ -132,6 +132,7 @@ def test_captions_srt_and_post_text_come_beside_the_clip(tall_clips):
     assert post[4].startswith("#MachineLearning #Testing")
     assert "https://www.youtube.com/watch?v=abc&t=" in post[6]
     assert "TextRank" in post[-1], "the post text explains why this highlight was chosen"
+    assert {path.suffix for path in folder.iterdir()} == {".mp4", ".srt", ".txt", ".stamp"}, "no work files left behind"
 
 
 def test_audio_only_gives_an_m4a_and_an_audiogram(tmp_path, capsys, media_dir, synthetic_episode_path):
@@ -200,7 +201,7 @@ def test_a_killed_run_leaves_no_half_clip_and_a_rerun_finishes(tmp_path, media_d
     assert process.returncode == 143, stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
     assert sorted(p.name for p in folder.glob("*.mp4")) == ["01-opening.mp4"], "the finished clip stays, the cut one is gone"
-    assert not list(folder.glob("*.part*"))
+    assert not list(folder.glob("*.part*")) and not list(folder.glob(".*.ass"))
 
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=120)
     assert rerun.returncode == 0, rerun.stderr

@@ -17,7 +17,7 @@ def hashtags(topics: tuple[str, ...], keywords: tuple[str, ...]) -> list[str]:
     tags, seen = [], set()
     for phrase in list(topics) + list(keywords):
         words = re.findall(r"[^\W_]+", phrase)
-        tag = "#" + "".join(word if word.isupper() else word.capitalize() for word in words)
+        tag = "#" + "".join(word if word.lower() != word else word.capitalize() for word in words)  # MLOps stays MLOps
         if len(tag) > 2 and tag.casefold() not in seen:
             seen.add(tag.casefold())
             tags.append(tag)
