@@ -112,13 +112,13 @@ def pick_highlight(episode: Episode, chapter: Chapter, index: int, end_sec: floa
     first, last = best
     run = pieces[first:last + 1]
     return ClipSpan(index, chapter.title, chapter, run[0].start_sec, run[-1].end_sec, _lines_between(spans, run[0].start_sec, run[-1].end_sec),
-                    _reason(chapter, run, len(pieces)), _post_sentences([(piece.score, piece.text) for piece in run]))
+                    _reason(chapter, run, len(pieces)), _post_sentences([piece.text for piece in run]))
 
 
 def whole_chapter(episode: Episode, chapter: Chapter, index: int, end_sec: float, reason: str = "the whole chapter (--whole)") -> ClipSpan:
     spans = [(line, start, end) for line, start, end in line_spans(episode, end_sec) if start < chapter.end_sec and end > chapter.start_sec]
     lines = tuple(line for line, _, _ in spans)
-    sentences = _post_sentences([(0.0, clean_speech(line.text)) for line in lines[:4]])
+    sentences = _post_sentences([clean_speech(line.text) for line in lines])
     return ClipSpan(index, chapter.title, chapter, chapter.start_sec, chapter.end_sec, lines, reason, sentences)
 
 
@@ -170,17 +170,20 @@ def _lines_between(spans: list[tuple[TranscriptLine, float, float]], start: floa
     return tuple(line for line, line_start, line_end in spans if line_start < end and line_end > start)
 
 
-def _post_sentences(scored_texts: list[tuple[float, str]], count: int = 2) -> tuple[str, ...]:
-    """The best `count` sentences, in spoken order: whole ones of six words or more when there are any."""
-    spoken = [(score, tidy_sentence(sentence)) for score, text in scored_texts for sentence in split_sentences(text)]
-    candidates = [(score, -order, sentence) for order, (score, sentence) in enumerate(spoken) if sentence]
-    whole = [c for c in candidates if ends_sentence(c[2]) and not c[2].endswith("…") and len(c[2].split()) >= 6 and _quotes_balance(c[2])]
-    chosen = sorted(sorted(whole or candidates, reverse=True)[:count], key=lambda item: -item[1])
-    return tuple(sentence for _, _, sentence in chosen)
+def _post_sentences(texts: list[str], count: int = 2) -> tuple[str, ...]:
+    """The `count` sentences TextRank ranks best, in spoken order: whole ones of six words or more when there are any."""
+    spoken = [sentence for sentence in (tidy_sentence(s) for text in texts for s in split_sentences(text)) if sentence]
+    candidates = [s for s in spoken if _postable(s)] or spoken
+    scores = rank_sentences([[stem(w) for w in content_words(sentence)] for sentence in candidates])
+    best = sorted(range(len(candidates)), key=lambda i: (-scores[i], i))[:count]
+    return tuple(candidates[i] for i in sorted(best))
 
 
-def _quotes_balance(sentence: str) -> bool:
-    return sentence.count("“") == sentence.count("”") and sentence.count('"') % 2 == 0
+def _postable(sentence: str) -> bool:
+    """A whole sentence: from a capital to its end, six words or more, its quotes closed."""
+    starts = sentence.lstrip("“\"‘")[:1].isupper()
+    quotes_closed = sentence.count("“") == sentence.count("”") and sentence.count('"') % 2 == 0
+    return starts and ends_sentence(sentence) and not sentence.endswith("…") and len(sentence.split()) >= 6 and quotes_closed
 
 
 def _reason(chapter: Chapter, run: list[_Piece], piece_count: int) -> str:

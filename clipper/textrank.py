@@ -43,8 +43,11 @@ def _cleaner() -> tuple[frozenset[str], object]:
 
 
 # summa keeps "Dr. Smith" together by treating any capital + 1-2 letters + "." as an
-# abbreviation, which glues spoken "No. I think..." into one sentence: split those again.
-_INTERJECTION_END = re.compile("|".join(f"(?<=\\b{word}[.!?])" for word in "No Yes Yep Oh Ok So Um Uh Hm Mm Wow Now Hmm Huh".split()) + r"\s+")
+# abbreviation, which glues spoken "No. I think..." and the ends of "LinkedIn." or "GitHub." to the
+# next sentence: split those again.
+_INTERJECTION_END = re.compile("|".join(
+    [f"(?<=\\b{word}[.!?])" for word in "No Yes Yep Oh Ok So Um Uh Hm Mm Wow Now Hmm Huh".split()]
+    + [r"(?<=[a-z][A-Z][a-z][.!?])", r"(?<=[a-z][A-Z][a-z]{2}[.!?])"]) + r"\s+")
 
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")

@@ -73,8 +73,10 @@ def test_highlight_sentences_are_in_spoken_order(path):
     _, _, picked = highlights(path)
     for _, span in picked:
         spoken = " ".join(" ".join(line.text.split()) for line in span.lines).casefold()
-        found = [spoken.find(sentence.rstrip(".?!\"”’)")[-20:].casefold()) for sentence in span.sentences]
-        assert -1 not in found and found == sorted(found), span.sentences
+        at = 0
+        for sentence in span.sentences:  # each found after the one before it
+            at = spoken.find(sentence.rstrip(".?!\"”’)")[-30:].casefold(), at)
+            assert at >= 0, span.sentences
 
 
 def test_a_long_line_is_split_into_sentences_with_estimated_times(synthetic_episode):

@@ -69,6 +69,7 @@ def test_stage_directions_and_fillers_are_removed():
 
 def test_spoken_interjections_are_their_own_sentences():
     assert split_sentences("No. I think so. Dr. Smith agrees.") == ["No.", "I think so.", "Dr. Smith agrees."]
+    assert split_sentences("She is at LinkedIn. Before, GitHub. Then Dr. Li.") == ["She is at LinkedIn.", "Before, GitHub.", "Then Dr. Li."]
 
 
 def test_keywords_are_one_per_stem_and_form_phrases():
