@@ -212,12 +212,19 @@ def _captions_file(folder: Path, name: str, text: str) -> Iterator[Path]:
 
 
 def _write_texts(episode: Episode, span: ClipSpan, name: str, folder: Path, cues, media_name: str, environment) -> None:  # noqa: ANN001
-    from .formats import post_text, srt
+    from .formats import srt
+
+    write_atomic(folder / f"{name}.srt", srt.render(cues))
+    write_atomic(folder / f"{name}.txt", post_text_of(episode, span, media_name, environment))
+
+
+def post_text_of(episode: Episode, span: ClipSpan, media_name: str, environment) -> str:  # noqa: ANN001
+    """The text to post beside the clip `media_name`, hashtags from the episode's topics and keywords."""
+    from .formats import post_text
     from .summary import pick_keywords
 
     keywords = pick_keywords([line.text for line in episode.lines], episode.topics, count=4) if episode.lines else ()
-    write_atomic(folder / f"{name}.srt", srt.render(cues))
-    write_atomic(folder / f"{name}.txt", post_text.render(episode, span, keywords, media_name, environment))
+    return post_text.render(episode, span, keywords, media_name, environment)
 
 
 def _platform_warnings(media: list[Path], duration_sec: float, options: CutOptions) -> list[str]:

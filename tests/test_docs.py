@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from clipper.api import load_episode
 from clipper.cli import _parser, main
+from clipper.cutting import CutOptions, choose_spans, post_text_of
+from clipper.templating import make_environment
 
 ROOT = Path(__file__).parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -54,3 +57,10 @@ def test_make_notes_without_arguments_uses_the_sample(tmp_path):
     result = subprocess.run([sys.executable, "-m", "clipper", "notes", sample, "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "s12e09-staff-ai-engineer" / "notes.md").is_file()
+
+
+def test_readme_post_text_example_is_what_cut_writes():
+    name, shown = re.search(r"and `(20-[\w-]+)\.txt`:\n\n```text\n(.*?)```", README, re.S).groups()
+    episode = load_episode(ROOT / "examples/_podcast/s12e09-staff-ai-engineer.md", ROOT / "examples/_people")
+    span, = choose_spans(episode, CutOptions(episode="s12e09-staff-ai-engineer", clips=("mock interviews and",)))
+    assert post_text_of(episode, span, f"{name}.mp4", make_environment(ROOT / "templates")) == shown
