@@ -12,6 +12,7 @@ YOUTUBE_MIN_CHAPTERS = 3
 YOUTUBE_MIN_CHAPTER_SEC = 10
 TITLE_MAX_CHARS = 70  # YouTube shows about 70 characters (specs.md)
 _MIN_TAIL_SEC = 10
+_INTRODUCES = re.compile(r"\b(intro|introduction|introductions|welcome|opening)\b", re.I)
 _GENERIC_WORDS = {
     "intro", "introduction", "podcast", "episode", "welcome", "kickoff", "closing", "outro", "conclusion",
     "final", "thanks", "thank", "you", "wrap", "up", "and", "the", "of", "a", "to", "guest", "chapter", "start",
@@ -163,7 +164,7 @@ def _start_at_zero(chapters: list[Chapter], repairs: list[str]) -> list[Chapter]
     if not chapters or chapters[0].start_sec == 0:
         return chapters
     first = chapters[0]
-    if first.start_sec < YOUTUBE_MIN_CHAPTER_SEC:
+    if first.start_sec < YOUTUBE_MIN_CHAPTER_SEC or _INTRODUCES.search(first.title):  # no "Introduction" before "Podcast Introduction"
         repairs.append(f"moved the first chapter '{first.title}' from {format_clock(first.start_sec)} to 0:00 (YouTube needs a chapter at 0:00)")
         return [replace(first, start_sec=0.0)] + chapters[1:]
     repairs.append(f"added 'Introduction' at 0:00 before '{first.title}' at {format_clock(first.start_sec)} (YouTube needs a chapter at 0:00)")

@@ -75,6 +75,7 @@ def test_end_is_duration_else_last_line_plus_tail():
     (chapters(("A", 0, 60), ("B", 60, 120), ("C", 120, 180)), 180, [(0, "A"), (60, "B"), (120, "C")], []),
     (chapters(("A", 5, 60), ("B", 60, 120), ("C", 120, 180)), 180, [(0, "A"), (60, "B"), (120, "C")], ["moved the first chapter"]),
     (chapters(("A", 30, 60), ("B", 60, 120), ("C", 120, 180)), 180, [(0, "Introduction"), (30, "A"), (60, "B"), (120, "C")], ["added 'Introduction'"]),
+    (chapters(("Podcast intro", 91, 120), ("B", 120, 180), ("C", 180, 240)), 240, [(0, "Podcast intro"), (120, "B"), (180, "C")], ["moved the first chapter"]),
     (chapters(("Intro", 0, 4), ("Deep learning", 4, 60), ("B", 60, 120), ("C", 120, 180)), 180, [(0, "Deep learning"), (60, "B"), (120, "C")], ["merged 'Intro'"]),
     (chapters(("A", 0, 60), ("B", 60, 60), ("Real topic", 60, 120), ("C", 120, 180)), 180, [(0, "A"), (60, "Real topic"), (120, "C")], ["merged"]),
     (chapters(("A", 0, 60), ("B", 60, 120), ("C", 120, 175), ("Bye", 175, 180)), 180, [(0, "A"), (60, "B"), (120, "C")], ["merged 'Bye'"]),
