@@ -134,7 +134,7 @@ def _cues(lines: list[str], path: str) -> list[Piece]:
             index += 1
             continue
         start, end = _cue_seconds(timing.groups()[:4]), _cue_seconds(timing.groups()[4:])
-        body_end = next((i for i in range(index + 1, len(lines)) if not lines[i].strip()), len(lines))
+        body_end = _cue_end(lines, index + 1)
         shown: set[tuple[str, str]] = set()
         for raw in lines[index + 1:body_end]:
             who, text = _caption_text(raw)
@@ -145,6 +145,23 @@ def _cues(lines: list[str], path: str) -> list[Piece]:
         shown_before = shown
         index = body_end
     return pieces
+
+
+def _cue_end(lines: list[str], first: int) -> int:
+    """Where a cue's text ends: at an empty line. A line of spaces ends it only before the next cue,
+    since YouTube's auto-captions open each cue with a line of one space."""
+    for at in range(first, len(lines)):
+        if not lines[at]:
+            return at
+        if not lines[at].strip() and _opens_cue(lines, at + 1):
+            return at
+    return len(lines)
+
+
+def _opens_cue(lines: list[str], at: int) -> bool:
+    """Whether a new cue (or the end) comes at `at`: a blank line, a timing line, or a cue number before one."""
+    ahead = lines[at:at + 2]
+    return not ahead or not ahead[0].strip() or any(_CUE_TIME.match(line) for line in ahead)
 
 
 def _cue_seconds(parts: tuple) -> float:

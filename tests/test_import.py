@@ -134,7 +134,15 @@ def test_srt_cues_are_merged_into_sentences():
 def test_youtube_rolling_captions_say_each_line_once():
     parsed = parse_transcript(YOUTUBE_VTT, "auto.en.vtt")
     assert parsed.kind == "vtt"
-    assert " ".join(line.text for line in merge_pieces(parsed)) == "so today we talk about data pipelines and tests"
+    lines = merge_pieces(parsed)
+    assert " ".join(line.text for line in lines) == "so today we talk about data pipelines and tests"
+    assert lines[0].sec == 0, "the words are timed from the cue where they are first said, after its line of one space"
+    assert [piece.sec for piece in parsed.pieces] == [0, 2.01, 4.01]
+
+
+def test_srt_cues_separated_by_lines_of_spaces_stay_apart():
+    parsed = parse_transcript("1\n00:00:01,000 --> 00:00:03,000\nHello there.\n  \n2\n00:00:03,000 --> 00:00:05,000\nMore text.\n", "sloppy.srt")
+    assert [(piece.sec, piece.text) for piece in parsed.pieces] == [(1, "Hello there."), (3, "More text.")]
 
 
 def test_vtt_voice_tags_name_the_speakers():
