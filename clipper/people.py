@@ -24,8 +24,7 @@ def load_guests(ids: list[str], people_dir: Path | None, episode_path: str, line
     for guest_id in ids:
         person = read_person(people_dir / f"{guest_id}.md") if people_dir else None
         if person is None:
-            where = f" in {people_dir}" if people_dir else " (no people folder: pass --people DIR)"
-            warnings.append(Problem(episode_path, line, "warning", f"unknown guest '{guest_id}': no people file{where}"))
+            warnings.append(Problem(episode_path, line, "warning", f"unknown guest '{guest_id}': no people file{_where(people_dir)}"))
             person = Person(id=guest_id, name=guest_id, is_known=False)
         guests.append(person)
     return tuple(guests), warnings
@@ -76,3 +75,11 @@ def _profile_links(data: dict[str, Any]) -> list[Link]:
             value = str(value).strip()
             links.append(Link(title, value if value.startswith("http") else pattern.format(value)))
     return links
+
+
+def _where(people_dir: Path | None) -> str:
+    if people_dir is None:
+        return " (no people folder: pass --people DIR)"
+    if not people_dir.is_dir():
+        return f" (the people folder {people_dir} does not exist: check --people)"
+    return f" in {people_dir}"

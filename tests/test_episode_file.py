@@ -96,6 +96,8 @@ def test_unknown_guest_falls_back_to_id_with_warning(tmp_path):
     episode = read_episode(path, PEOPLE)
     assert episode.guests[0].name == "nobodyknows" and not episode.guests[0].is_known
     assert "unknown guest 'nobodyknows'" in str(episode.warnings[0])
+    elsewhere = read_episode(path, tmp_path / "no-such-folder")
+    assert f"the people folder {tmp_path / 'no-such-folder'} does not exist: check --people" in str(elsewhere.warnings[0])
 
 
 def test_people_folder_beside_the_episode_folder_is_found_by_default():
