@@ -19,8 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from clipper.api import load_episode
+from clipper.chapters import episode_end_sec
 from clipper.clip_graph import audiogram_args
-from clipper.cutting import FONTS_DIR
+from clipper.clips import caption_cues
+from clipper.cutting import FONTS_DIR, CutOptions, audiogram_captions, choose_spans
+from clipper.outputs import default_templates_dir
+from clipper.templating import make_environment
 from clipper.download import fetch
 from clipper.ffmpeg import find_ffmpeg, read_media_info, run_ffmpeg
 
@@ -138,8 +143,14 @@ def audiogram_seconds(out: Path) -> float:
     """Make the audiogram of an audio-only run again, exactly as clipper made it, and time it."""
     folder = next(out.glob("*/clips"))
     audio = next(folder.glob("*.m4a"))
-    captions = folder / ".work" / f"{audio.stem}.ass"
-    args = audiogram_args(str(audio), SPAN_SEC, str(out / "audiogram.mp4"), "9:16", captions, FONTS_DIR)
+    episode = load_episode(EPISODE)
+    options = CutOptions(str(EPISODE), start_sec=float(SPAN[1]), end_sec=float(SPAN[3]), audio_only=True)
+    span, = choose_spans(episode, options)
+    cues = caption_cues(episode, span, episode_end_sec(episode))
+    size, text = audiogram_captions(episode, span, cues, SPAN_SEC, options, make_environment(default_templates_dir()))
+    captions = out / "audiogram.ass"
+    captions.write_text(text, encoding="utf-8")
+    args = audiogram_args(str(audio), SPAN_SEC, str(out / "audiogram.mp4"), size, captions, FONTS_DIR)
     start = time.perf_counter()
     run_ffmpeg(args, what="making the audiogram again")
     return time.perf_counter() - start

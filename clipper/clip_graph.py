@@ -11,6 +11,7 @@ from .ffmpeg import input_argument
 FPS = 30
 LOUDNESS_LUFS = -14.0  # social platforms' usual target (EBU R128 integrated)
 ASPECTS = {"9:16": (1080, 1920), "1:1": (1080, 1080), "16:9": None}  # None: as the source
+AUDIOGRAM_16_9 = (1920, 1080)  # an audiogram has no source picture to take the size of
 _BLUR_SHRINK = 4  # the background is blurred at a quarter size: same look, much less work (specs.md)
 _ENCODE = {
     # No B-frames: without an edit list their reordering delay would start the video 2 frames late.
@@ -34,11 +35,10 @@ def output_size(aspect: str, source_width: int, source_height: int) -> tuple[int
     return size if size else (source_width - source_width % 2, source_height - source_height % 2)
 
 
-def video_args(cut: ClipCut, aspect: str, fit: str, source_size: tuple[int, int], captions: Path | None, fonts_dir: Path) -> list[str]:
+def video_args(cut: ClipCut, size: tuple[int, int], fit: str, captions: Path | None, fonts_dir: Path) -> list[str]:
     """Exact cut (decoded from the asked time, not the keyframe), framed, captioned, loudness-normalised."""
-    width, height = output_size(aspect, *source_size)
     clip = ffmpeg.input(input_argument(cut.source), ss=f"{cut.offset_sec:.3f}", t=f"{cut.duration_sec:.3f}")
-    video = _frame(clip.video, width, height, fit if ASPECTS[aspect] else "none")
+    video = _frame(clip.video, *size, fit)
     video = video.filter("fps", FPS).filter("setsar", 1)
     if captions:
         video = video.filter("ass", str(captions), fontsdir=str(fonts_dir))
@@ -53,9 +53,9 @@ def audio_args(cut: ClipCut) -> list[str]:
     return _compile(ffmpeg.output(_normalised(clip.audio), cut.output, vn=None, **options))
 
 
-def audiogram_args(audio_file: str, duration_sec: float, output: str, aspect: str, captions: Path | None, fonts_dir: Path) -> list[str]:
+def audiogram_args(audio_file: str, duration_sec: float, output: str, size: tuple[int, int], captions: Path | None, fonts_dir: Path) -> list[str]:
     """A video for an audio clip: a waveform on a plain card, with titles and captions."""
-    width, height = ASPECTS[aspect] or (1920, 1080)
+    width, height = size
     sound = ffmpeg.input(input_argument(audio_file))
     card = ffmpeg.input(f"color=c=0x111827:s={width}x{height}:r={FPS}", f="lavfi", t=f"{duration_sec:.3f}")
     waves = sound.audio.filter("showwaves", s=f"{width}x{height // 4}", mode="cline", rate=FPS, colors="white")

@@ -10,13 +10,13 @@ from pathlib import Path
 
 from . import __version__
 from .chapters import episode_end_sec
-from .clip_graph import ASPECTS, ClipCut, audio_args, audiogram_args, output_size, video_args
+from .clip_graph import AUDIOGRAM_16_9, ASPECTS, ClipCut, audio_args, audiogram_args, output_size, video_args
 from .clips import MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight, select_chapters, whole_chapter
 from .errors import ChapterError, ClipperError
 from .ffmpeg import read_media_info, run_ffmpeg
 from .model import ClipSpan, Episode
 from .outputs import atomic_path, clip_is_done, default_templates_dir, fingerprint, mark_clip_done, write_atomic
-from .platforms import PLATFORMS, platform_problems
+from .platforms import PLATFORMS, fit_within_limits, platform_problems
 from .sources import Sources, fetched_source, is_url, local_source
 
 FONTS_DIR = Path(__file__).parent / "fonts"
@@ -145,7 +145,7 @@ def _files(name: str, options: CutOptions) -> list[str]:
 
 def _stamp(episode: Episode, span: ClipSpan, options: CutOptions) -> str:
     """What a clip was made from: if any of it changes, the clip is made again."""
-    settings = {k: v for k, v in asdict(options).items() if k in ("aspect", "fit", "captions", "audio_only", "source")}
+    settings = {k: v for k, v in asdict(options).items() if k in ("aspect", "fit", "captions", "audio_only", "source", "platforms")}
     templates = options.templates_dir or default_templates_dir()
     digest = fingerprint(sorted(templates.glob("*.j2")), json.dumps([__version__, settings, span.start_sec, span.end_sec, span.title,
                                                                     [line.text for line in span.lines]], default=str))
@@ -180,24 +180,33 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
         audio, video = folder / f"{name}.m4a", folder / f"{name}.audiogram.mp4"
         with atomic_path(audio) as temporary:
             run_ffmpeg(audio_args(ClipCut(cut.source, cut.offset_sec, cut.duration_sec, str(temporary))), what=f"cutting the audio of {name}")
-        width, height = ASPECTS[options.aspect] or (1920, 1080)
-        layout = ass_captions.layout_for(width, height)
-        text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=episode.short or episode.title, subtitle=span.title)
+        size, text = audiogram_captions(episode, span, cues, cut.duration_sec, options, environment)
         with _captions_file(folder, name, text) as ass, atomic_path(video) as temporary:
-            run_ffmpeg(audiogram_args(str(audio), cut.duration_sec, str(temporary), options.aspect, ass, FONTS_DIR),
+            run_ffmpeg(audiogram_args(str(audio), cut.duration_sec, str(temporary), size, ass, FONTS_DIR),
                        what=f"making the audiogram of {name}", duration_sec=cut.duration_sec, on_progress=progress)
         return [audio, video]
     info = read_media_info(cut.source)
     if not info.has_video:
         raise ClipperError("the source has no video", "use --audio-only, or give a video with --source", cut.source)
-    width, height = output_size(options.aspect, info.width, info.height)
-    layout = ass_captions.layout_for(width, height)
-    text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=span.title)
+    size = fit_within_limits(output_size(options.aspect, info.width, info.height), options.platforms)
+    text = ass_captions.render(cues if options.captions else (), ass_captions.layout_for(*size), cut.duration_sec, environment, title=span.title)
     target = folder / f"{name}.mp4"
+    fit = options.fit if ASPECTS[options.aspect] else "none"  # 16:9 keeps the source's own frame
     with _captions_file(folder, name, text) as ass, atomic_path(target) as temporary:
-        args = video_args(ClipCut(cut.source, cut.offset_sec, cut.duration_sec, str(temporary)), options.aspect, options.fit, (info.width, info.height), ass, FONTS_DIR)
+        args = video_args(ClipCut(cut.source, cut.offset_sec, cut.duration_sec, str(temporary)), size, fit, ass, FONTS_DIR)
         run_ffmpeg(args, what=f"cutting {name}", duration_sec=cut.duration_sec, on_progress=progress)
     return [target]
+
+
+def audiogram_captions(episode: Episode, span: ClipSpan, cues, duration_sec: float, options: CutOptions,  # noqa: ANN001
+                       environment) -> tuple[tuple[int, int], str]:  # noqa: ANN001 - jinja2.Environment
+    """The audiogram's size and its ASS text: the episode's and the chapter's titles, and the captions."""
+    from .formats import ass_captions
+
+    size = fit_within_limits(output_size(options.aspect, *AUDIOGRAM_16_9), options.platforms)
+    text = ass_captions.render(cues if options.captions else (), ass_captions.layout_for(*size), duration_sec, environment,
+                               title=episode.short or episode.title, subtitle=span.title)
+    return size, text
 
 
 @contextmanager

@@ -43,3 +43,15 @@ def platform_problems(platform: str, duration_sec: float, size_bytes: int, width
         problems.append(f"{limits.name} takes at most {limits.max_long_side}x{limits.max_short_side}; this clip is {width}x{height}"
                         " (the platform will scale it down)")
     return problems
+
+
+def fit_within_limits(size: tuple[int, int], platforms: tuple[str, ...]) -> tuple[int, int]:
+    """`size`, scaled down (same shape, even sides) until every platform named takes it as it is."""
+    width, height = size
+    long_side, short_side = max(size), min(size)
+    scale = min([1.0] + [min(PLATFORMS[name].max_long_side / long_side, PLATFORMS[name].max_short_side / short_side) for name in platforms])
+    return (width, height) if scale >= 1 else (_even(width * scale), _even(height * scale))
+
+
+def _even(side: float) -> int:
+    return int(round(side / 2)) * 2

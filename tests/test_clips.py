@@ -17,7 +17,7 @@ from clipper.cutting import CutOptions, choose_spans
 from clipper.errors import ChapterError, ClipperError
 from clipper.formats import post_text, srt
 from clipper.model import Chapter
-from clipper.platforms import platform_problems
+from clipper.platforms import fit_within_limits, platform_problems
 from clipper.templating import make_environment
 
 from .conftest import GOOD_EPISODES, PEOPLE
@@ -194,6 +194,17 @@ def test_platform_limits():
     assert "at most 200 MB" in platform_problems("linkedin", 30, 250_000_000)[0]
     assert "at most 1280x1024" in platform_problems("x", 30, 1_000, 1080, 1920)[0]
     assert "shapes up to 2.4:1" in platform_problems("linkedin", 30, 1_000, 1000, 3000)[0]
+
+
+def test_clips_are_scaled_down_to_what_every_named_platform_takes():
+    assert fit_within_limits((1080, 1920), ()) == (1080, 1920)
+    assert fit_within_limits((1080, 1920), ("reels", "tiktok")) == (1080, 1920)
+    assert fit_within_limits((1080, 1920), ("reels", "x")) == (720, 1280)
+    assert fit_within_limits((1080, 1080), ("x",)) == (1024, 1024)
+    assert fit_within_limits((1920, 1080), ("x",)) == (1280, 720)
+    for size in ((1080, 1920), (1080, 1080), (1920, 1080), (1278, 718)):
+        width, height = fit_within_limits(size, ("x",))
+        assert width % 2 == 0 and height % 2 == 0 and not platform_problems("x", 30, 1_000, width, height)
 
 
 def test_post_text_has_hook_sentences_hashtags_and_timed_link(synthetic_episode):

@@ -208,6 +208,15 @@ def test_a_killed_run_leaves_no_half_clip_and_a_rerun_finishes(tmp_path, media_d
     assert [line.split(":")[0] for line in rerun.stdout.splitlines()] == ["unchanged", "written"]
 
 
+def test_a_platform_named_gets_a_clip_of_a_size_it_takes(tmp_path, capsys, media_dir, synthetic_episode_path):
+    code, _, stderr = cut(capsys, synthetic_episode_path, "--start", "5", "--end", "8", "--no-captions", "--platform", "x",
+                          "--source", str(media_dir / "video.mp4"), "--out", str(tmp_path))
+    assert code == 0, stderr
+    video = read_media_info(next((tmp_path / CLIPS).glob("*.mp4")))
+    assert (video.width, video.height) == (720, 1280), "X takes at most 1280 pixels on the long side"
+    assert "warning" not in stderr
+
+
 def test_a_clip_that_breaks_a_platforms_limit_is_warned_about(tmp_path, capsys, media_dir, synthetic_episode_path):
     code, _, stderr = cut(capsys, synthetic_episode_path, "--start", "5", "--end", "7", "--aspect", "16:9", "--no-captions",
                           "--platform", "reels", "--source", str(media_dir / "video.mp4"), "--out", str(tmp_path))
