@@ -27,6 +27,13 @@ _LEADING_FILLER = re.compile(
     r"|(?:and|but|so|or|then|and then|because)\s+(?=[a-z]|I\b))+",
     re.IGNORECASE)
 
+_HESITATION_WORD = r"\b(?:uh-huh|mm-hmm|u+h+|u+m+|uhm+|erm+|mhm+|hmm+)(?![\w-])"
+_OPENING_HESITATION = re.compile(rf"(?:^|(?<=[.!?]\s)){_HESITATION_WORD}[,.!?]?\s*", re.IGNORECASE)
+_HESITATION = re.compile(rf",?\s*{_HESITATION_WORD}(?=[\s,.!?]|$)", re.IGNORECASE)
+_STUTTER = re.compile(r"\b(\w+)(?:,\s+\1\b)+|\b(i|a|an|the|to|and|we|you|it|is|in|of)(?:\s+\2\b)+", re.IGNORECASE)
+
+_MID_SENTENCE_WORD = re.compile(r"(?<=[\w,;:] )[^\W\d_][\w'-]*")
+
 
 @dataclass(frozen=True)
 class _Sentence:
@@ -38,8 +45,10 @@ class _Sentence:
 
 
 def clean_speech(text: str) -> str:
-    """The text without stage directions ([laughs], (chuckles)) and without doubled spaces."""
-    return " ".join(_STAGE_DIRECTION.sub("", text).split())
+    """The text without stage directions ([laughs], (chuckles)), hesitations (um, uh, mhm), stutters
+    ("I, I mean", "the the") and doubled spaces."""
+    text = _HESITATION.sub("", _OPENING_HESITATION.sub("", _STAGE_DIRECTION.sub("", text)))
+    return " ".join(_STUTTER.sub(lambda match: match[1] or match[2], text).split())
 
 
 def tidy_sentence(sentence: str) -> str:
@@ -178,6 +187,7 @@ def pick_keywords(texts: list[str], topics: tuple[str, ...] = (), count: int = K
             surface.setdefault(token, Counter())[word] += 1
         stem_lists.append(stems)
     scores = rank_words(stem_lists)
+    cased = _mid_sentence_forms(texts)
     topic_stems = {stem(word) for topic in topics for word in content_words(topic)}
     ranked = sorted(scores, key=lambda token: (-(scores[token] * (1.5 if token in topic_stems else 1.0)), token))
     phrases = _key_phrases(texts, set(ranked[: count * 2]))
@@ -189,13 +199,35 @@ def pick_keywords(texts: list[str], topics: tuple[str, ...] = (), count: int = K
         if token in used:
             continue
         pair = phrases.get(token)
-        if pair and not used & set(pair):
-            keywords.append(" ".join(surface[part].most_common(1)[0][0] for part in pair))
-            used.update(pair)
-        else:
-            keywords.append(surface[token].most_common(1)[0][0])
-            used.add(token)
+        parts = pair if pair and not used & set(pair) else (token,)
+        words = [surface[part].most_common(1)[0][0] for part in parts]
+        names = [cased.get(word, word) for word in words]
+        keywords.append(" ".join(_leading_names(words, names)))
+        used.update(parts)
     return tuple(keywords)
+
+
+def _leading_names(words: list[str], names: list[str]) -> list[str]:
+    """ "LinkedIn posts", "Data Talks": the written form of leading names only, never "mentoring Club"."""
+    shown, in_name = [], True
+    for word, name in zip(words, names):
+        in_name = in_name and name != word
+        shown.append(name if in_name else word)
+    return shown
+
+
+def _mid_sentence_forms(texts: list[str]) -> dict[str, str]:
+    """Words mostly written with capitals inside sentences: "Germany", "AWS" (content_words lowercases them)."""
+    forms: dict[str, Counter] = {}
+    for text in texts:
+        for word in _MID_SENTENCE_WORD.findall(text):
+            forms.setdefault(word.lower(), Counter())[word] += 1
+    names = {}
+    for lower, seen in forms.items():
+        form, count = seen.most_common(1)[0]
+        if form != lower and count >= 0.8 * sum(seen.values()):  # "data", though "Data Talks Club" is said too
+            names[lower] = form
+    return names
 
 
 def _key_phrases(texts: list[str], top: set[str], min_count: int = 3) -> dict[str, tuple[str, str]]:

@@ -28,6 +28,7 @@ somebody people person good great nice cool sure much many also still even alrea
 probably definitely exactly obviously anyway totally able make makes made making take takes took
 need needs work works question questions answer time times today day year years one two three
 chuckles laughs laughter laughing inaudible crosstalk cross talk agrees smiles sighs
+essentially honestly generally typically specifically personally eventually especially absolutely seriously kinda
 working worked different start started starting help helps helped try tried trying ask asked asking talk talked talking
 use used using give gave find found feel felt understand understood happen happened happens important
 interesting big small new old first last better best hard easy whole point case part place example

@@ -100,7 +100,10 @@ def test_an_imported_episode_gets_chapters_notes_and_highlights(raw_import, tmp_
     chapters = capsys.readouterr().out.splitlines()
     assert chapters[0].startswith("0:00 ") and len(chapters) >= 15
     assert main(["notes", str(path), "--out", str(tmp_path)]) == 0
-    assert "## Chapters" in (tmp_path / "physics-to-data" / "notes.md").read_text()
+    notes = (tmp_path / "physics-to-data" / "notes.md").read_text()
+    assert "## Chapters" in notes
+    said = notes[notes.index("## Key takeaways"):notes.index("## Keywords")] + notes[notes.index("## Notable quotes"):]
+    assert not re.search(r"\b(um|uh|mhm)\b|\b(\w+), \2\b", said, re.IGNORECASE), "a raw transcript's hesitations and stutters are left out"
     from clipper.cutting import CutOptions, choose_spans
 
     spans = choose_spans(load_episode(path), CutOptions(str(path), clips=("3",)))

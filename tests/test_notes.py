@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import json
 import os
 import shutil
@@ -88,6 +90,16 @@ def test_episode_without_intro_gets_an_extracted_summary(tmp_path):
     about = markdown.split("## About this episode\n\n")[1].split("\n\n")[0]
     assert len(about.split()) > 30
     assert "_This summary was extracted from the transcript._" in markdown
+
+
+def test_quotes_give_their_time_even_without_a_video_link(tmp_path, seed_001):
+    episode = tmp_path / "no-video.md"
+    text = seed_001.read_text(encoding="utf-8")
+    episode.write_text(re.sub(r"(?m)^(ids|links):\n(  .*\n)+", "", text), encoding="utf-8")
+    api.make_notes(api.NotesOptions((str(episode),), tmp_path / "out", PEOPLE, jobs=1))
+    markdown = (tmp_path / "out" / "no-video" / "notes.md").read_text()
+    assert "youtube.com" not in markdown
+    assert len(re.findall(r"(?m)^> — [A-Z][\w ]+, \d+:\d\d$", markdown)) >= 2
 
 
 def test_rerun_skips_unchanged_and_redoes_changed(tmp_path, seed_001):

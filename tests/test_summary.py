@@ -67,6 +67,13 @@ def test_stage_directions_and_fillers_are_removed():
     assert tidy_sentence("Right now we ship daily.") == "Right now we ship daily."
 
 
+def test_hesitations_and_stutters_of_a_raw_transcript_are_removed():
+    assert clean_speech("Um, I, I mean, you, you usually do where, where it is, uh.") == "I mean, you usually do where it is."
+    assert clean_speech("Mhm So we uh ship the the model. Uh-huh. Hmm, OK.") == "So we ship the model. OK."
+    assert clean_speech("It was 5 mm wide. Uh-oh, that that is very very good, and my umbrella.") == \
+        "It was 5 mm wide. Uh-oh, that that is very very good, and my umbrella."
+
+
 def test_spoken_interjections_are_their_own_sentences():
     assert split_sentences("No. I think so. Dr. Smith agrees.") == ["No.", "I think so.", "Dr. Smith agrees."]
     assert split_sentences("She is at LinkedIn. Before, GitHub. Then Dr. Li.") == ["She is at LinkedIn.", "Before, GitHub.", "Then Dr. Li."]
@@ -108,3 +115,12 @@ def test_filler_list_holds_the_usual_suspects():
 def test_speakers_get_the_guests_full_names(seed_001):
     episode = read_episode(seed_001, PEOPLE)
     assert speaker_names(episode) == {"Alexey": "Alexey", "Tatiana": "Tatiana Gabruseva"}
+
+
+def test_keywords_keep_the_capitals_names_are_written_with():
+    texts = ["We moved to Germany for work, and Germany was great for data work.", "Our data team in Germany uses DuckDB daily.",
+             "The data team ships DuckDB models and data pipelines.", "Data Talks Club people like data teams in Germany and DuckDB."] * 3
+    words = " ".join(pick_keywords(texts)).split()
+    assert "Germany" in words and "DuckDB" in words
+    assert "germany" not in words and "Data" not in words, "a sentence's first word or a longer name's part is not a name"
+
