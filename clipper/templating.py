@@ -34,7 +34,6 @@ def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
     )
     environment.filters["clock"] = format_clock
     environment.filters["paragraphs"] = paragraphs
-    environment.filters["markdown_link"] = lambda link: f"[{link.title}]({link.url})"
     environment.filters["ass_time"] = ass_time
     environment.filters["ass_text"] = ass_text
     return environment
