@@ -5,6 +5,8 @@ import contextvars
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
+import urllib.error
+import urllib.request
 from urllib.parse import urlparse
 
 from .errors import ToolError
@@ -13,6 +15,8 @@ from .errors import ToolError
 DownloadProgress = Callable[[int, int | None], None]
 _FORMAT = "bv*[height<=1080][ext=mp4]+ba[ext=m4a]/b[ext=mp4]/bv*[height<=1080]+ba/b"
 _MEDIA_SUFFIXES = (".mp4", ".m4v", ".mov", ".webm", ".mkv", ".m4a", ".mp3")
+_REACH_TIMEOUT_SEC = 20
+_DOWNLOAD_HINT = "check the URL and the network, or pass --source FILE with a local recording"
 
 
 def is_direct_media_url(url: str) -> bool:
@@ -27,6 +31,8 @@ def fetch(url: str, target: Path, ffmpeg: str, time_range: tuple[float, float] |
     Ranges are read with ffmpeg over HTTP Range requests, so a short clip of a long video costs
     a small part of the file. Raises ToolError with yt-dlp's reason when it fails.
     """
+    if is_direct_media_url(url):
+        _check_reachable(url)
     import yt_dlp
     from yt_dlp.postprocessor.ffmpeg import FFmpegPostProcessor
     from yt_dlp.utils import download_range_func
@@ -43,6 +49,7 @@ def fetch(url: str, target: Path, ffmpeg: str, time_range: tuple[float, float] |
         "overwrites": True,
         "retries": 3,
         "progress_hooks": [_progress_hook(on_progress)] if on_progress else [],
+        "logger": _Silent(),  # its errors come back as DownloadError, and clipper says them once
     }
     if time_range:
         params["download_ranges"] = download_range_func(None, [time_range])
@@ -63,8 +70,30 @@ def fetch(url: str, target: Path, ffmpeg: str, time_range: tuple[float, float] |
         contextvars.copy_context().run(download)
     except yt_dlp.utils.DownloadError as exc:
         reason = str(exc).removeprefix("ERROR: ").splitlines()[0]
-        raise ToolError(f"cannot download the video ({reason})", "check the URL and the network, or pass --source FILE with a local recording", url) from None
+        raise ToolError(f"cannot download the video ({reason})", _DOWNLOAD_HINT, url) from None
     return _downloaded_file(target)
+
+
+def _check_reachable(url: str) -> None:
+    """Ask for the file's first byte, so that an unreachable server is said plainly (ffmpeg only gives an exit code)."""
+    request = urllib.request.Request(url, headers={"Range": "bytes=0-0", "User-Agent": "clipper"})
+    try:
+        with urllib.request.urlopen(request, timeout=_REACH_TIMEOUT_SEC):
+            pass
+    except urllib.error.HTTPError as exc:
+        raise ToolError(f"cannot download the video (the server answered {exc.code} {exc.reason})", _DOWNLOAD_HINT, url) from None
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ToolError(f"cannot download the video (cannot reach the server: {reason})", _DOWNLOAD_HINT, url) from None
+
+
+class _Silent:
+    """A yt-dlp logger that prints nothing."""
+
+    def debug(self, message: str) -> None: ...
+    def info(self, message: str) -> None: ...
+    def warning(self, message: str) -> None: ...
+    def error(self, message: str) -> None: ...
 
 
 def _direct_info(url: str) -> dict:

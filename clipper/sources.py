@@ -31,13 +31,13 @@ class Sources:
 
     files: tuple[SourceFile, ...]
     description: str
-    failures: tuple[tuple[float, float, str], ...] = ()  # ranges that could not be fetched, and why
+    failures: tuple[tuple[float, float, ToolError], ...] = ()  # ranges that could not be fetched, and why
 
     def locate(self, start_sec: float, end_sec: float) -> tuple[SourceFile, float]:
         """The file holding [start, end] and the offset of `start` in it; ToolError when none does."""
-        for failed_start, failed_end, message in self.failures:
+        for failed_start, failed_end, error in self.failures:
             if failed_start <= start_sec and end_sec <= failed_end:
-                raise ToolError(message, "check the network and the source, then run again")
+                raise error
         for source in self.files:
             if source.start_sec <= start_sec and (source.end_sec is None or end_sec <= source.end_sec + 0.05):
                 return source, start_sec - source.start_sec
@@ -79,7 +79,7 @@ def fetched_source(url: str, spans: list[tuple[float, float]], video_sec: float 
             path = fetch(url, cache / name, find_ffmpeg(), None if end is None else (start, end), on_progress)
             _record(cache, path, start, start + (read_media_info(path).duration_sec or 0.0))
         except ToolError as exc:  # the other ranges, and their clips, still go ahead
-            failures.append((start, end if end is not None else float("inf"), exc.message))
+            failures.append((start, end if end is not None else float("inf"), exc))
     return Sources(tuple(_cached_files(cache)), description, tuple(failures))
 
 

@@ -163,8 +163,15 @@ def test_unreachable_source_is_a_clean_error(tmp_path, capsys, synthetic_episode
     code, stdout, stderr = cut(capsys, synthetic_episode_path, "--start", "0", "--end", "3", "--source", url, "--out", str(tmp_path))
     assert code == 1 and not stdout
     failure = [line for line in stderr.splitlines() if "failed" in line]
-    assert len(failure) == 1 and "cannot download the video" in failure[0] and "check the network" in failure[0]
+    assert len(failure) == 1 and "cannot download the video (cannot reach the server: [Errno 111] Connection refused)" in failure[0]
+    assert failure[0].count("check") == 1 and "ERROR" not in stderr, "said once, by clipper"
     assert not list(tmp_path.rglob("*.mp4"))
+
+
+def test_a_missing_file_on_the_server_is_said_plainly(tmp_path, capsys, media_server, synthetic_episode_path):
+    code, _, stderr = cut(capsys, synthetic_episode_path, "--start", "0", "--end", "3", "--source", media_server.url("gone.mp4"), "--out", str(tmp_path))
+    assert code == 1
+    assert "gone.mp4: cannot download the video (the server answered 404 Not Found); check the URL" in stderr
 
 
 @pytest.mark.parametrize("source, message", [
