@@ -1,34 +1,37 @@
-# clipper: `make install`, then `make test`.
+# clipper: `make install`, then `make test`. Works from any folder: `make -f path/to/clipper/Makefile notes EPISODE=my-episode`.
+ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 PYTHON ?= python3
-VENV := .venv
+VENV := $(ROOT)/.venv
 BIN := $(VENV)/bin
-EPISODE ?= examples/_podcast/s12e09-staff-ai-engineer.md
+EPISODE ?= $(ROOT)/examples/_podcast/s12e09-staff-ai-engineer.md
 OUT ?= output
+# A path; a slug in _podcast/ of the current folder (your site); else a slug of a bundled example (EPISODE=crisp-dm).
+EPISODE_FILE = $(firstword $(wildcard $(EPISODE) $(foreach dir,_podcast $(ROOT)/examples/_podcast $(ROOT)/tests/data/_podcast,$(dir)/$(EPISODE).md $(dir)/$(EPISODE).md.md)) $(EPISODE))
 
 .PHONY: install test notes chapters check bench golden clean
 
 install:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '$(ROOT)[test]'
 
 test:
-	$(BIN)/pytest
+	cd $(ROOT) && $(BIN)/pytest
 
 notes:
-	$(BIN)/clipper notes $(EPISODE) --out $(OUT)
+	$(BIN)/clipper notes $(EPISODE_FILE) --out $(OUT)
 
 chapters:
-	$(BIN)/clipper chapters $(EPISODE)
+	$(BIN)/clipper chapters $(EPISODE_FILE)
 
 check:
-	$(BIN)/clipper check $(EPISODE)
+	$(BIN)/clipper check $(EPISODE_FILE)
 
 bench:
-	$(BIN)/python benchmarks/bench.py
+	cd $(ROOT) && $(BIN)/python benchmarks/bench.py
 
 golden:
-	$(BIN)/python tests/update_golden.py
+	cd $(ROOT) && $(BIN)/python tests/update_golden.py
 
 clean:
-	rm -rf $(OUT)/*/ tests/.results
+	rm -rf $(OUT)/*/ $(ROOT)/tests/.results

@@ -51,12 +51,19 @@ def test_two_setup_commands_and_ci_runs_them():
 
 
 def test_make_notes_without_arguments_uses_the_sample(tmp_path):
-    makefile = (ROOT / "Makefile").read_text()
-    sample = re.search(r"^EPISODE \?= (\S+)", makefile, re.M).group(1)
-    assert (ROOT / sample).is_file()
-    result = subprocess.run([sys.executable, "-m", "clipper", "notes", sample, "--out", str(tmp_path)], cwd=ROOT, capture_output=True, text=True, check=False)
+    result = subprocess.run(["make", "-s", "notes", f"OUT={tmp_path}"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "s12e09-staff-ai-engineer" / "notes.md").is_file()
+
+
+def test_make_finds_a_slug_in_the_sites_podcast_folder_first(tmp_path):
+    site = tmp_path / "site"
+    (site / "_podcast").mkdir(parents=True)
+    (site / "_podcast" / "crisp-dm.md").write_text("---\ntitle: The site's own copy\n---\n", encoding="utf-8")
+    from_site = subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), "check", "EPISODE=crisp-dm"], cwd=site, capture_output=True, text=True, check=False)
+    assert from_site.returncode == 0 and from_site.stdout.startswith("_podcast/crisp-dm.md"), from_site.stdout + from_site.stderr
+    bundled = subprocess.run(["make", "-s", "chapters", "EPISODE=crisp-dm"], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert bundled.returncode == 0 and bundled.stdout.startswith("0:00 "), bundled.stderr
 
 
 def test_readme_post_text_example_is_what_cut_writes():
