@@ -12,11 +12,11 @@ YOUTUBE_MIN_CHAPTERS = 3
 YOUTUBE_MIN_CHAPTER_SEC = 10
 TITLE_MAX_CHARS = 70  # YouTube shows about 70 characters (specs.md)
 _MIN_TAIL_SEC = 10
-_INTRODUCES = re.compile(r"\b(intro|introduction|introductions|welcome|opening)\b", re.I)
-_GENERIC_WORDS = {
-    "intro", "introduction", "podcast", "episode", "welcome", "kickoff", "closing", "outro", "conclusion",
+_INTRODUCTION_WORDS = {"intro", "introduction", "introductions", "welcome", "opening"}
+_GENERIC_WORDS = _INTRODUCTION_WORDS | {
+    "podcast", "episode", "kickoff", "closing", "outro", "conclusion",
     "final", "thanks", "thank", "you", "wrap", "up", "and", "the", "of", "a", "to", "guest", "chapter", "start",
-    "end", "bye", "goodbye", "opening", "remarks",
+    "end", "bye", "goodbye", "remarks",
 }
 
 
@@ -164,7 +164,7 @@ def _start_at_zero(chapters: list[Chapter], repairs: list[str]) -> list[Chapter]
     if not chapters or chapters[0].start_sec == 0:
         return chapters
     first = chapters[0]
-    if first.start_sec < YOUTUBE_MIN_CHAPTER_SEC or _INTRODUCES.search(first.title):  # no "Introduction" before "Podcast Introduction"
+    if first.start_sec < YOUTUBE_MIN_CHAPTER_SEC or _title_words(first.title) & _INTRODUCTION_WORDS:  # no "Introduction" before "Podcast Introduction"
         repairs.append(f"moved the first chapter '{first.title}' from {format_clock(first.start_sec)} to 0:00 (YouTube needs a chapter at 0:00)")
         return [replace(first, start_sec=0.0)] + chapters[1:]
     repairs.append(f"added 'Introduction' at 0:00 before '{first.title}' at {format_clock(first.start_sec)} (YouTube needs a chapter at 0:00)")
@@ -195,7 +195,7 @@ def more_meaningful(a: Chapter, b: Chapter) -> Chapter:
     specific titles, the longer chapter's wins, as it holds most of what is said.
     """
     def is_specific(title: str) -> bool:
-        return any(word not in _GENERIC_WORDS for word in re.findall(r"\w+", title.casefold()))
+        return bool(_title_words(title) - _GENERIC_WORDS)
     if is_specific(a.title) != is_specific(b.title):
         return a if is_specific(a.title) else b
     return a if a.duration_sec >= b.duration_sec else b
@@ -221,3 +221,7 @@ def shorten_titles(chapters: tuple[Chapter, ...], max_chars: int = TITLE_MAX_CHA
             title = cut + "…"
         shortened.append(replace(chapter, title=title))
     return tuple(shortened), tuple(repairs)
+
+
+def _title_words(title: str) -> set[str]:
+    return set(re.findall(r"\w+", title.casefold()))

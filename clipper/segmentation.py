@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .model import Chapter, Episode
 from .summary import clean_speech, tidy_sentence
-from .textrank import content_words, split_sentences, stem
+from .textrank import MID_SENTENCE_WORD, content_words, split_sentences, stem
 
 TARGET_CHAPTER_SEC = 140.0  # this podcast's editors: chapters of 1.5–5 minutes, aiming at about 2.3
 MIN_CHAPTER_SEC = 60.0
@@ -34,7 +34,6 @@ _DETERMINERS = frozenset("the a an this these those our your my their his her it
 _BEFORE_VERBS_AND_ADJECTIVES = frozenset("i we you they he she it is was are were be been very so too really pretty quite".split())
 _DEMONSTRATIVES = frozenset("this that these those".split())
 _TOKEN = re.compile(r"[\w'-]+|[^\w\s]")
-_MID_SENTENCE_NAME = re.compile(r"(?<=[\w,;:] )([A-Z][\w-]+)")
 
 
 @dataclass(frozen=True)
@@ -206,7 +205,7 @@ def _noun_stems(units: list[Unit]) -> set[str]:
             if run and len(run) > (2 if run[0].lower() in _DEMONSTRATIVES else 1):  # "this gives" is no noun
                 as_noun[stem(run[-1].lower())] += 1
             run = [token] if token.lower() in _DETERMINERS else []
-        as_noun.update(stem(name.lower()) for name in _MID_SENTENCE_NAME.findall(unit.text) if name != "I")
+        as_noun.update(stem(word.lower()) for word in MID_SENTENCE_WORD.findall(unit.text) if word[0].isupper() and len(word) > 1)
     return {word for word, count in as_noun.items() if count > as_other[word]}
 
 

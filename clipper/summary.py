@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import Chapter, Episode, Quote, Summary, Takeaway
-from .textrank import adjacent_content_pairs, content_words, rank_sentences, rank_words, split_sentences, stem
+from .textrank import MID_SENTENCE_WORD, adjacent_content_pairs, content_words, rank_sentences, rank_words, split_sentences, stem
 
 KEYWORD_COUNT = 10
 QUOTE_COUNT = 3
@@ -31,8 +31,6 @@ _HESITATION_WORD = r"\b(?:uh-huh|mm-hmm|u+h+|u+m+|uhm+|erm+|mhm+|hmm+)(?![\w-])"
 _OPENING_HESITATION = re.compile(rf"(?:^|(?<=[.!?]\s)){_HESITATION_WORD}[,.!?]?\s*", re.IGNORECASE)
 _HESITATION = re.compile(rf",?\s*{_HESITATION_WORD}(?=[\s,.!?]|$)", re.IGNORECASE)
 _STUTTER = re.compile(r"\b(\w+)(?:,\s+\1\b)+|\b(i|a|an|the|to|and|we|you|it|is|in|of)(?:\s+\2\b)+", re.IGNORECASE)
-
-_MID_SENTENCE_WORD = re.compile(r"(?<=[\w,;:] )[^\W\d_][\w'-]*")
 
 
 @dataclass(frozen=True)
@@ -220,7 +218,7 @@ def _mid_sentence_forms(texts: list[str]) -> dict[str, str]:
     """Words mostly written with capitals inside sentences: "Germany", "AWS" (content_words lowercases them)."""
     forms: dict[str, Counter] = {}
     for text in texts:
-        for word in _MID_SENTENCE_WORD.findall(text):
+        for word in MID_SENTENCE_WORD.findall(text):
             forms.setdefault(word.lower(), Counter())[word] += 1
     names = {}
     for lower, seen in forms.items():

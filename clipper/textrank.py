@@ -52,6 +52,8 @@ _INTERJECTION_END = re.compile("|".join(
 
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
+# A word inside a sentence (after a word and a space): its capital, if any, is its own, not the sentence's.
+MID_SENTENCE_WORD = re.compile(r"(?<=[\w,;:] )[^\W\d_][\w-]*")
 
 
 def ends_sentence(text: str) -> bool:

@@ -150,12 +150,7 @@ def _cues(lines: list[str], path: str) -> list[Piece]:
 def _cue_end(lines: list[str], first: int) -> int:
     """Where a cue's text ends: at an empty line. A line of spaces ends it only before the next cue,
     since YouTube's auto-captions open each cue with a line of one space."""
-    for at in range(first, len(lines)):
-        if not lines[at]:
-            return at
-        if not lines[at].strip() and _opens_cue(lines, at + 1):
-            return at
-    return len(lines)
+    return next((at for at in range(first, len(lines)) if not lines[at] or (not lines[at].strip() and _opens_cue(lines, at + 1))), len(lines))
 
 
 def _opens_cue(lines: list[str], at: int) -> bool:
