@@ -9,16 +9,22 @@ import sys
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def die_with_parent() -> None:
-    """Ask the kernel to send this process SIGKILL when its parent dies (Linux; elsewhere a no-op).
-
-    Used as a `preexec_fn` of subprocesses and as the initializer of pool workers, so that a killed
-    clipper leaves no orphan that goes on writing files or holding the caller's stderr open.
-    """
+def _load_prctl():  # noqa: ANN202 - a ctypes function, or None
     if not sys.platform.startswith("linux"):
-        return
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        return None
+    name = ctypes.util.find_library("c")
+    return ctypes.CDLL(name, use_errno=True).prctl if name else None
+
+
+# Loaded once here: `die_with_parent` runs between fork and exec, where it must not import or load.
+_PRCTL = _load_prctl()
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to SIGKILL this process when its parent dies (Linux; elsewhere nothing).
+
+    The `preexec_fn` of ffmpeg and the initializer of the notes workers: a killed clipper leaves
+    no orphan that goes on writing files or holding the caller's stderr open.
+    """
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 
 import ffmpeg
@@ -12,14 +13,25 @@ FPS = 30
 LOUDNESS_LUFS = -14.0  # social platforms' usual target (EBU R128 integrated)
 ASPECTS = {"9:16": (1080, 1920), "1:1": (1080, 1080), "16:9": None}  # None: as the source
 AUDIOGRAM_16_9 = (1920, 1080)  # an audiogram has no source picture to take the size of
+SAMPLE_RATE = 48000
 _BLUR_SHRINK = 4  # the background is blurred at a quarter size: same look, much less work (specs.md)
 _ENCODE = {
     # No B-frames: without an edit list their reordering delay would start the video 2 frames late.
     "vcodec": "libx264", "preset": "veryfast", "crf": 21, "profile:v": "high", "bf": 0, "pix_fmt": "yuv420p", "r": FPS, "g": FPS * 2,
-    "acodec": "aac", "audio_bitrate": "160k", "ar": 48000,
+    "acodec": "aac", "audio_bitrate": "160k", "ar": SAMPLE_RATE,
     # Instagram refuses edit lists; faststart puts the index first for streaming.
     "movflags": "+faststart", "use_editlist": 0, "f": "mp4",
 }
+_AUDIO_ENCODE = {"acodec": "aac", "audio_bitrate": "160k", "ar": SAMPLE_RATE, "movflags": "+faststart",
+                 "use_editlist": 0, "f": "mp4"}
+
+
+class Fit(Enum):
+    """How a picture fills a frame of another shape."""
+
+    BLUR = "blur"  # the whole picture over a blurred, enlarged copy of itself
+    CROP = "crop"  # the centre, cropped to the frame's shape
+    NONE = "none"  # the frame has the source's shape: scaled at most
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,14 @@ class ClipCut:
     offset_sec: float  # where the clip starts in the source file
     duration_sec: float
     output: str
+    has_audio: bool = True  # False: the source has no sound, the clip gets silence
+
+
+@dataclass(frozen=True)
+class Framing:
+    size: tuple[int, int]  # the clip's frame
+    source_size: tuple[int, int]
+    fit: Fit
 
 
 def output_size(aspect: str, source_width: int, source_height: int) -> tuple[int, int]:
@@ -35,26 +55,28 @@ def output_size(aspect: str, source_width: int, source_height: int) -> tuple[int
     return size if size else (source_width - source_width % 2, source_height - source_height % 2)
 
 
-def video_args(cut: ClipCut, size: tuple[int, int], fit: str, captions: Path | None, fonts_dir: Path) -> list[str]:
+def video_args(cut: ClipCut, framing: Framing, captions: Path | None, fonts_dir: Path) -> list[str]:
     """Exact cut (decoded from the asked time, not the keyframe), framed, captioned, loudness-normalised."""
     clip = ffmpeg.input(input_argument(cut.source), ss=f"{cut.offset_sec:.3f}", t=f"{cut.duration_sec:.3f}")
-    video = _frame(clip.video, *size, fit)
-    video = video.filter("fps", FPS).filter("setsar", 1)
+    video = _frame(clip.video, framing).filter("fps", FPS).filter("setsar", 1)
     if captions:
         video = video.filter("ass", str(captions), fontsdir=str(fonts_dir))
-    audio = _normalised(clip.audio)
+    audio = _normalised(clip.audio) if cut.has_audio else _silence(cut.duration_sec)
     return _compile(ffmpeg.output(video, audio, cut.output, t=f"{cut.duration_sec:.3f}", **_ENCODE))
 
 
 def audio_args(cut: ClipCut) -> list[str]:
     """The clip's audio alone, loudness-normalised, as AAC in .m4a."""
     clip = ffmpeg.input(input_argument(cut.source), ss=f"{cut.offset_sec:.3f}", t=f"{cut.duration_sec:.3f}")
-    options = {"acodec": "aac", "audio_bitrate": "160k", "ar": 48000, "movflags": "+faststart", "use_editlist": 0, "f": "mp4"}
-    return _compile(ffmpeg.output(_normalised(clip.audio), cut.output, vn=None, **options))
+    return _compile(ffmpeg.output(_normalised(clip.audio), cut.output, vn=None, **_AUDIO_ENCODE))
 
 
-def audiogram_args(audio_file: str, duration_sec: float, output: str, size: tuple[int, int], captions: Path | None, fonts_dir: Path) -> list[str]:
-    """A video for an audio clip: a waveform on a plain card, with titles and captions."""
+def audiogram_args(audio_file: str, duration_sec: float, output: str, size: tuple[int, int],
+                   captions: Path | None, fonts_dir: Path) -> list[str]:
+    """A video for an audio clip: a waveform on a plain card, with titles and captions.
+
+    The sound is the .m4a's own AAC, copied: not a second generation of encoding.
+    """
     width, height = size
     sound = ffmpeg.input(input_argument(audio_file))
     card = ffmpeg.input(f"color=c=0x111827:s={width}x{height}:r={FPS}", f="lavfi", t=f"{duration_sec:.3f}")
@@ -62,15 +84,19 @@ def audiogram_args(audio_file: str, duration_sec: float, output: str, size: tupl
     video = ffmpeg.overlay(card, waves, x=0, y="(H-h)/2", shortest=1)
     if captions:
         video = video.filter("ass", str(captions), fontsdir=str(fonts_dir))
-    return _compile(ffmpeg.output(video, sound.audio, output, t=f"{duration_sec:.3f}", **_ENCODE))
+    options = {**_ENCODE, "acodec": "copy"}
+    del options["audio_bitrate"], options["ar"]
+    return _compile(ffmpeg.output(video, sound.audio, output, t=f"{duration_sec:.3f}", **options))
 
 
-def _frame(video, width: int, height: int, fit: str):  # noqa: ANN001, ANN202 - ffmpeg-python nodes
-    """Fill the frame: the whole picture over a blurred copy ("blur"), a centre crop ("crop"), or as is."""
-    if fit == "none":
-        return video.filter("scale", width, height)
-    if fit == "crop":
-        return video.filter("scale", width, height, force_original_aspect_ratio="increase").filter("crop", width, height)
+def _frame(video, framing: Framing):  # noqa: ANN001, ANN202 - ffmpeg-python nodes
+    """Fill the frame: the whole picture over a blurred copy, a centre crop, or as it is."""
+    width, height = framing.size
+    if framing.fit is Fit.NONE:
+        return video if framing.size == framing.source_size else video.filter("scale", width, height)
+    if framing.fit is Fit.CROP:  # crop at the source's size first: scaling up the whole picture buys nothing
+        return (video.filter("crop", f"min(iw,ih*{width}/{height})", f"min(ih,iw*{height}/{width})")
+                .filter("scale", width, height))
     parts = video.filter_multi_output("split")
     small_w, small_h = width // _BLUR_SHRINK, height // _BLUR_SHRINK
     background = (parts[0].filter("scale", small_w, small_h, force_original_aspect_ratio="increase")
@@ -81,7 +107,15 @@ def _frame(video, width: int, height: int, fit: str):  # noqa: ANN001, ANN202 - 
 
 def _normalised(audio):  # noqa: ANN001, ANN202
     # loudnorm resamples to 192 kHz internally: bring it back to 48 kHz (AAC, platforms: ≤ 48 kHz).
-    return audio.filter("loudnorm", I=LOUDNESS_LUFS, TP=-1.5, LRA=11).filter("aresample", 48000)
+    # The format is said in full: ffmpeg 5.1 cannot negotiate loudnorm's channel layout with
+    # the AAC encoder by itself ("Cannot select channel layout ... aresample"); 4.4 and 7 can.
+    return (audio.filter("loudnorm", I=LOUDNESS_LUFS, TP=-1.5, LRA=11).filter("aresample", SAMPLE_RATE)
+            .filter("aformat", sample_fmts="fltp", sample_rates=SAMPLE_RATE, channel_layouts="stereo"))
+
+
+def _silence(duration_sec: float):  # noqa: ANN202
+    """Silent stereo for a source without sound: every platform wants an audio track."""
+    return ffmpeg.input(f"anullsrc=r={SAMPLE_RATE}:cl=stereo", f="lavfi", t=f"{duration_sec:.3f}").audio
 
 
 def _compile(stream) -> list[str]:  # noqa: ANN001

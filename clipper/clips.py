@@ -236,16 +236,19 @@ def _word_groups(words: list[tuple[float, float, str]]) -> list[tuple[float, flo
     return groups
 
 
-def clip_name(index: int, title: str, taken: set[str]) -> str:
-    """`NN-title-slug`: ASCII, no `/`, `..` or control characters, never one already taken."""
+def clip_name(prefix: int | str, title: str, taken: set[str], variant: str = "") -> str:
+    """`NN-title-slug` (or `PREFIX-title-slug`) and a variant (`-16x9`): ASCII, no `/`, `..` or
+    control characters, never one already taken.
+    """
     ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")
     if len(slug) > _SLUG_CHARS:  # cut at a word's end
         slug = slug[:_SLUG_CHARS + 1].rsplit("-", 1)[0] if "-" in slug[:_SLUG_CHARS + 1] else slug[:_SLUG_CHARS]
-    slug = slug or "clip"
-    name, suffix = f"{index:02d}-{slug}", 2
+    start = f"{prefix:02d}" if isinstance(prefix, int) else prefix
+    stem = f"{start}-{slug or 'clip'}"
+    name, number = stem + variant, 2
     while name in taken:
-        name, suffix = f"{index:02d}-{slug}-{suffix}", suffix + 1
+        name, number = f"{stem}-{number}{variant}", number + 1
     taken.add(name)
     return name
 

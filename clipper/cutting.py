@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -10,14 +11,15 @@ from pathlib import Path
 
 from . import __version__
 from .chapters import episode_end_sec
-from .clip_graph import AUDIOGRAM_16_9, ASPECTS, ClipCut, audio_args, audiogram_args, output_size, video_args
+from .clip_graph import AUDIOGRAM_16_9, ASPECTS, ClipCut, Fit, Framing, audio_args, audiogram_args, output_size, video_args
 from .clips import MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight, select_chapters, whole_chapter
 from .errors import ChapterError, ClipperError
-from .ffmpeg import read_media_info, run_ffmpeg
+from .ffmpeg import MediaInfo, read_media_info, run_ffmpeg, verify_media
 from .model import ClipSpan, Episode
-from .outputs import atomic_path, clip_is_done, default_templates_dir, fingerprint, mark_clip_done, write_atomic
+from .outputs import atomic_path, clip_is_done, default_templates_dir, fingerprint, folder_lock, mark_clip_done, write_atomic
 from .platforms import PLATFORMS, fit_within_limits, platform_problems
 from .sources import Sources, fetched_source, is_url, local_source
+from .timecode import format_name_clock
 
 FONTS_DIR = Path(__file__).parent / "fonts"
 Events = Callable[[str], None]
@@ -102,17 +104,26 @@ def choose_spans(episode: Episode, options: CutOptions) -> list[ClipSpan]:
 
 
 def cut_clips(episode: Episode, options: CutOptions, on_event: Events = lambda message: None) -> CutReport:
-    """Cut every chosen clip; a failure in one is reported and the others still finish."""
-    from .templating import make_environment
+    """Cut every chosen clip; a failure in one is reported and the others still finish.
 
+    The clips folder is locked for the run: a second run into it at the same time stops at once.
+    """
     spans = choose_spans(episode, options)
     folder = options.out_dir / episode.slug / "clips"
-    taken: set[str] = set()
-    jobs = [(span, clip_name(span.index, span.title, taken)) for span in spans]
+    with folder_lock(folder):
+        return _cut_spans(episode, spans, folder, options, on_event)
+
+
+def _cut_spans(episode: Episode, spans: list[ClipSpan], folder: Path, options: CutOptions, on_event: Events) -> CutReport:
+    from .templating import make_environment
+
+    jobs = list(zip(spans, clip_names(spans, options)))
     environment = make_environment(options.templates_dir)
     stamps = {name: _stamp(episode, span, options) for span, name in jobs}
-    todo = [(span, name) for span, name in jobs if options.force or not clip_is_done(folder, name, _files(name, options), stamps[name])]
-    results = [ClipResult(name, span.title, "unchanged", span.start_sec, span.end_sec, tuple(str(folder / f) for f in _files(name, options)))
+    todo = [(span, name) for span, name in jobs
+            if options.force or not clip_is_done(folder, name, _files(name, options), stamps[name])]
+    results = [ClipResult(name, span.title, "unchanged", span.start_sec, span.end_sec,
+                          tuple(str(folder / f) for f in _files(name, options)))
                for span, name in jobs if (span, name) not in todo]
     sources = _sources(episode, options, [(s.start_sec, s.end_sec) for s, _ in todo], folder, on_event) if todo else None
     for number, (span, name) in enumerate(todo, start=1):
@@ -121,6 +132,24 @@ def cut_clips(episode: Episode, options: CutOptions, on_event: Events = lambda m
     order = {name: i for i, (_, name) in enumerate(jobs)}
     description = sources.description if sources else "nothing to cut: every clip is up to date"
     return CutReport(description, tuple(sorted(results, key=lambda r: order[r.name])))
+
+
+def clip_names(spans: list[ClipSpan], options: CutOptions) -> list[str]:
+    """A file name for each span: its number (or its times, for --start/--end), its title, and the
+    shape when it is not the default 9:16 blur, so that no two kinds of clip overwrite each other.
+    """
+    taken: set[str] = set()
+    variant = _variant(options)
+    custom = options.start_sec is not None
+    return [clip_name(f"at-{format_name_clock(span.start_sec)}-{format_name_clock(span.end_sec)}" if custom else span.index,
+                      span.title, taken, variant) for span in spans]
+
+
+def _variant(options: CutOptions) -> str:
+    shape = {"9:16": "", "1:1": "-1x1", "16:9": "-16x9"}[options.aspect]
+    if options.audio_only:
+        return "-audio" + shape
+    return shape + ("-crop" if options.fit == "crop" and ASPECTS[options.aspect] else "")
 
 
 def _sources(episode: Episode, options: CutOptions, spans: list[tuple[float, float]], folder: Path, on_event: Events) -> Sources:
@@ -159,9 +188,9 @@ def _cut_one(episode: Episode, span: ClipSpan, name: str, folder: Path, sources:
         source, offset = sources.locate(span.start_sec, span.end_sec)
         cut = ClipCut(str(source.path), offset, span.duration_sec, "")
         cues = caption_cues(episode, span, episode_end_sec(episode) or span.end_sec)
-        media = _make_media(episode, span, name, folder, cut, cues, options, environment, on_event)
+        media, made = _make_media(episode, span, name, folder, cut, cues, options, environment, on_event)
         _write_texts(episode, span, name, folder, cues, media[0].name, environment)
-        warnings = _platform_warnings(media, span.duration_sec, options)
+        warnings = _platform_warnings(media[-1], made, span.duration_sec, options)
         mark_clip_done(folder, name, stamp)
         files = tuple(str(folder / f) for f in _files(name, options))
         return ClipResult(name, span.title, "written", span.start_sec, span.end_sec, files, tuple(warnings))
@@ -170,32 +199,51 @@ def _cut_one(episode: Episode, span: ClipSpan, name: str, folder: Path, sources:
 
 
 def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: ClipCut, cues, options: CutOptions,
-                environment, on_event: Events) -> list[Path]:  # noqa: ANN001
+                environment, on_event: Events) -> tuple[list[Path], MediaInfo]:  # noqa: ANN001
+    """Encode the clip's media; each file is checked (streams, length) before it takes its name."""
+    info = read_media_info(cut.source)
+    if options.audio_only:
+        return _make_audio(episode, span, name, folder, cut, cues, options, environment, info, on_event)
     from .formats import ass_captions
 
-    def progress(fraction: float) -> None:
-        on_event(f"  encoding {name}: {fraction:.0%}")
-
-    if options.audio_only:
-        audio, video = folder / f"{name}.m4a", folder / f"{name}.audiogram.mp4"
-        with atomic_path(audio) as temporary:
-            run_ffmpeg(audio_args(ClipCut(cut.source, cut.offset_sec, cut.duration_sec, str(temporary))), what=f"cutting the audio of {name}")
-        size, text = audiogram_captions(episode, span, cues, cut.duration_sec, options, environment)
-        with _captions_file(folder, name, text) as ass, atomic_path(video) as temporary:
-            run_ffmpeg(audiogram_args(str(audio), cut.duration_sec, str(temporary), size, ass, FONTS_DIR),
-                       what=f"making the audiogram of {name}", duration_sec=cut.duration_sec, on_progress=progress)
-        return [audio, video]
-    info = read_media_info(cut.source)
     if not info.has_video:
         raise ClipperError("the source has no video", "use --audio-only, or give a video with --source", cut.source)
     size = fit_within_limits(output_size(options.aspect, info.width, info.height), options.platforms)
-    text = ass_captions.render(cues if options.captions else (), ass_captions.layout_for(*size), cut.duration_sec, environment, title=span.title)
+    text = ass_captions.render(cues if options.captions else (), ass_captions.layout_for(*size), cut.duration_sec,
+                               environment, title=span.title)
+    fit = Fit(options.fit) if ASPECTS[options.aspect] else Fit.NONE  # 16:9 keeps the source's own frame
+    framing = Framing(size, (info.width, info.height), fit)
     target = folder / f"{name}.mp4"
-    fit = options.fit if ASPECTS[options.aspect] else "none"  # 16:9 keeps the source's own frame
-    with _captions_file(folder, name, text) as ass, atomic_path(target) as temporary:
-        args = video_args(ClipCut(cut.source, cut.offset_sec, cut.duration_sec, str(temporary)), size, fit, ass, FONTS_DIR)
-        run_ffmpeg(args, what=f"cutting {name}", duration_sec=cut.duration_sec, on_progress=progress)
-    return [target]
+    with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary:
+        job = ClipCut(cut.source, cut.offset_sec, cut.duration_sec, str(temporary), has_audio=info.has_audio)
+        run_ffmpeg(video_args(job, framing, ass, fonts), what=f"cutting {name}", duration_sec=cut.duration_sec,
+                   on_progress=_encoding_progress(name, on_event))
+        made = verify_media(temporary, cut.duration_sec, True, True, name)
+    return [target], made
+
+
+def _make_audio(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: ClipCut, cues, options: CutOptions,
+                environment, info: MediaInfo, on_event: Events) -> tuple[list[Path], MediaInfo]:  # noqa: ANN001
+    if not info.has_audio:
+        raise ClipperError("the source has no sound", "give a recording with sound with --source", cut.source)
+    audio, video = folder / f"{name}.m4a", folder / f"{name}.audiogram.mp4"
+    with atomic_path(audio) as temporary:
+        run_ffmpeg(audio_args(ClipCut(cut.source, cut.offset_sec, cut.duration_sec, str(temporary))),
+                   what=f"cutting the audio of {name}")
+        verify_media(temporary, cut.duration_sec, False, True, f"the audio of {name}")
+    size, text = audiogram_captions(episode, span, cues, cut.duration_sec, options, environment)
+    with _captions_file(text) as (ass, fonts), atomic_path(video) as temporary:
+        run_ffmpeg(audiogram_args(str(audio), cut.duration_sec, str(temporary), size, ass, fonts),
+                   what=f"making the audiogram of {name}", duration_sec=cut.duration_sec,
+                   on_progress=_encoding_progress(name, on_event))
+        made = verify_media(temporary, cut.duration_sec, True, True, f"the audiogram of {name}")
+    return [audio, video], made
+
+
+def _encoding_progress(name: str, on_event: Events) -> Callable[[float], None]:
+    def progress(fraction: float) -> None:
+        on_event(f"  encoding {name}: {fraction:.0%}")
+    return progress
 
 
 def audiogram_captions(episode: Episode, span: ClipSpan, cues, duration_sec: float, options: CutOptions,  # noqa: ANN001
@@ -210,14 +258,17 @@ def audiogram_captions(episode: Episode, span: ClipSpan, cues, duration_sec: flo
 
 
 @contextmanager
-def _captions_file(folder: Path, name: str, text: str) -> Iterator[Path]:
-    """The clip's ASS captions for ffmpeg to burn in, gone once the clip is made."""
-    path = folder / f".{name}.ass"
-    write_atomic(path, text)
-    try:
-        yield path
-    finally:
-        path.unlink(missing_ok=True)
+def _captions_file(text: str) -> Iterator[tuple[Path, Path]]:
+    """The clip's ASS captions and the fonts folder, for ffmpeg to burn in; gone once the clip is made.
+
+    They sit in a fresh temporary folder with plain names, since a filter's arguments cannot
+    carry every character a user's folder may have (`'`, `:`, `=`, `\\`).
+    """
+    with tempfile.TemporaryDirectory(prefix="clipper-") as work:
+        ass, fonts = Path(work) / "captions.ass", Path(work) / "fonts"
+        ass.write_text(text, encoding="utf-8")
+        fonts.symlink_to(FONTS_DIR, target_is_directory=True)
+        yield ass, fonts
 
 
 def _write_texts(episode: Episode, span: ClipSpan, name: str, folder: Path, cues, media_name: str, environment) -> None:  # noqa: ANN001
@@ -236,10 +287,9 @@ def post_text_of(episode: Episode, span: ClipSpan, media_name: str, environment)
     return post_text.render(episode, span, keywords, media_name, environment)
 
 
-def _platform_warnings(media: list[Path], duration_sec: float, options: CutOptions) -> list[str]:
-    video = media[-1]
+def _platform_warnings(video: Path, info: MediaInfo, duration_sec: float, options: CutOptions) -> list[str]:
     if options.platforms:  # the platforms named: every limit, shape and pixels included
-        info = read_media_info(video)
         return [f"{video.name}: {problem}" for platform in options.platforms
                 for problem in platform_problems(platform, duration_sec, video.stat().st_size, info.width, info.height)]
-    return [f"{video.name}: {problem}" for platform in PLATFORMS for problem in platform_problems(platform, duration_sec, video.stat().st_size)]
+    return [f"{video.name}: {problem}" for platform in PLATFORMS
+            for problem in platform_problems(platform, duration_sec, video.stat().st_size)]

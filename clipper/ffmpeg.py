@@ -1,18 +1,25 @@
-"""The only module that starts ffmpeg: find the binary, run an argv, read facts from `ffmpeg -i`.
+"""The only module that starts ffmpeg: choose the binary, check it, run an argv, read `ffmpeg -i`.
 
 No ffprobe anywhere: the ffmpeg of the imageio-ffmpeg wheel has none.
 """
 from __future__ import annotations
 
+import logging
+import os
 import re
+import shlex
 import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 
+from .children import die_with_parent
 from .errors import ToolError
+
+log = logging.getLogger("clipper")
 
 _TIME = re.compile(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)")
 _DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
@@ -20,7 +27,66 @@ _VIDEO = re.compile(r"Stream #\S+.*?: Video: (\w+).*?, (\d{2,5})x(\d{2,5})[, \[]
 _FPS = re.compile(r", (\d+(?:\.\d+)?) fps")
 _AUDIO = re.compile(r"Stream #\S+.*?: Audio: (\w+).*?, (\d+) Hz")
 _LOUDNESS = re.compile(r"Integrated loudness:\s+I:\s+(-?[\d.]+) LUFS", re.S)
+_VERSION = re.compile(r"ffmpeg version n?(\d+)\.(\d+)")
 _INSTALL_HINT = "install ffmpeg (apt install ffmpeg, brew install ffmpeg) or `pip install imageio-ffmpeg`"
+_PROBE_TIMEOUT_SEC = 30
+ENVIRONMENT_VARIABLE = "CLIPPER_FFMPEG"
+MIN_VERSION = (4, 4)  # Ubuntu 22.04's; the graphs use nothing newer
+
+
+class Origin(Enum):
+    """Where the ffmpeg in use was found."""
+
+    OPTION = "--ffmpeg"
+    ENVIRONMENT = ENVIRONMENT_VARIABLE
+    PATH = "PATH"
+    WHEEL = "the imageio-ffmpeg wheel"
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    kind: str  # "encoder" or "filter"
+    used_for: str
+
+
+CAPABILITIES = (
+    Capability("libx264", "encoder", "H.264 video"),
+    Capability("aac", "encoder", "AAC audio"),
+    Capability("ass", "filter", "burned-in captions (libass)"),
+    Capability("loudnorm", "filter", "loudness normalisation"),
+    Capability("showwaves", "filter", "audiogram waveforms"),
+    Capability("boxblur", "filter", "the blurred fill"),
+    Capability("ebur128", "filter", "loudness measurement"),
+)
+
+
+@dataclass(frozen=True)
+class Ffmpeg:
+    """One ffmpeg binary and what it can do."""
+
+    path: str
+    origin: Origin
+    version: str  # as the binary prints it: "5.1.9-0+deb12u1", "n7.1"
+    present: frozenset[str]  # the names of CAPABILITIES it has
+
+    @property
+    def missing(self) -> tuple[Capability, ...]:
+        return tuple(c for c in CAPABILITIES if c.name not in self.present)
+
+    @property
+    def is_too_old(self) -> bool:
+        match = _VERSION.match(f"ffmpeg version {self.version}")
+        return bool(match) and (int(match.group(1)), int(match.group(2))) < MIN_VERSION
+
+    @property
+    def problem(self) -> str:
+        """Why clipper cannot use it, or "" when it can."""
+        if self.is_too_old:
+            return f"ffmpeg {self.version} is older than {'.'.join(map(str, MIN_VERSION))}"
+        if self.missing:
+            return "it has no " + ", ".join(f"{c.name} {c.kind} ({c.used_for})" for c in self.missing)
+        return ""
 
 
 @dataclass(frozen=True)
@@ -37,19 +103,101 @@ class MediaInfo:
     def has_video(self) -> bool:
         return bool(self.video_codec)
 
+    @property
+    def has_audio(self) -> bool:
+        return bool(self.audio_codec)
+
+
+_chosen_path: list[str] = []  # set by use_ffmpeg: the binary the user named with --ffmpeg
+
+
+def use_ffmpeg(path: str | None) -> None:
+    """Use the ffmpeg at `path` (the --ffmpeg option) from now on; None goes back to the default."""
+    _chosen_path[:] = [path] if path else []
+    chosen_ffmpeg.cache_clear()
+
 
 @lru_cache(maxsize=1)
+def chosen_ffmpeg() -> Ffmpeg:
+    """The ffmpeg to run: --ffmpeg, else $CLIPPER_FFMPEG, else the first of PATH's and the wheel's
+    that has everything clipper needs. Raises ToolError naming what is missing and what to do.
+    """
+    named = [(p, Origin.OPTION) for p in _chosen_path]
+    named += [(os.environ[ENVIRONMENT_VARIABLE], Origin.ENVIRONMENT)] if os.environ.get(ENVIRONMENT_VARIABLE) else []
+    if named:
+        return _checked(probe_ffmpeg(*named[0]))
+    candidates = [probe_ffmpeg(path, origin) for path, origin in default_candidates()]
+    if not candidates:
+        raise ToolError("ffmpeg was not found on PATH nor in the imageio-ffmpeg package", _INSTALL_HINT)
+    usable = [candidate for candidate in candidates if not candidate.problem]
+    if not usable:
+        return _checked(candidates[0])
+    if usable[0] is not candidates[0]:
+        log.warning("%s: %s; using %s at %s instead", candidates[0].path, candidates[0].problem,
+                    usable[0].origin.value, usable[0].path)
+    return usable[0]
+
+
 def find_ffmpeg() -> str:
-    """ffmpeg from PATH, else the one in the imageio-ffmpeg wheel; ToolError when neither."""
+    """The path of the ffmpeg to run (see chosen_ffmpeg)."""
+    return chosen_ffmpeg().path
+
+
+def default_candidates() -> list[tuple[str, Origin]]:
+    """PATH's ffmpeg, then the wheel's, when they exist and are not the same file."""
+    found = []
     on_path = shutil.which("ffmpeg")
     if on_path:
-        return on_path
+        found.append((on_path, Origin.PATH))
+    wheel = _wheel_ffmpeg()
+    if wheel and not (on_path and os.path.realpath(on_path) == os.path.realpath(wheel)):
+        found.append((wheel, Origin.WHEEL))
+    return found
+
+
+def _wheel_ffmpeg() -> str:
     try:
         import imageio_ffmpeg
 
         return imageio_ffmpeg.get_ffmpeg_exe()
     except (ImportError, RuntimeError):
-        raise ToolError("ffmpeg was not found on PATH nor in the imageio-ffmpeg package", _INSTALL_HINT) from None
+        return ""
+
+
+def _checked(ffmpeg: Ffmpeg) -> Ffmpeg:
+    if ffmpeg.problem:
+        todo = ("install a full build (apt install ffmpeg) or `pip install imageio-ffmpeg`, "
+                f"and point --ffmpeg or ${ENVIRONMENT_VARIABLE} at it (`clipper doctor` lists what each has)")
+        raise ToolError(f"this ffmpeg cannot make clips: {ffmpeg.problem}", todo, ffmpeg.path)
+    return ffmpeg
+
+
+@lru_cache(maxsize=8)
+def probe_ffmpeg(path: str, origin: Origin) -> Ffmpeg:
+    """The version and capabilities of the ffmpeg at `path`; ToolError when it does not run."""
+    version = _query(path, "-version")
+    match = re.search(r"ffmpeg version (\S+)", version)
+    if not match:
+        raise ToolError("this is not an ffmpeg program", "give --ffmpeg the path of an ffmpeg binary", path)
+    present = parse_capabilities(_query(path, "-encoders"), _query(path, "-filters"))
+    return Ffmpeg(path, origin, match.group(1), present)
+
+
+def _query(path: str, flag: str) -> str:
+    try:
+        result = subprocess.run([path, "-hide_banner", flag], capture_output=True, text=True, errors="replace",
+                                timeout=_PROBE_TIMEOUT_SEC, check=False, stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        raise ToolError(f"cannot run ffmpeg ({getattr(exc, 'strerror', None) or exc})", _INSTALL_HINT, path) from None
+    return result.stdout
+
+
+def parse_capabilities(encoders: str, filters: str) -> frozenset[str]:
+    """The names of CAPABILITIES found in `ffmpeg -encoders` and `ffmpeg -filters` listings."""
+    encoder_names = set(re.findall(r"^ [VAS][.A-Z]{5} (\S+)", encoders, re.M))
+    filter_names = set(re.findall(r"^ [.A-Z|]{2,3} (\S+)\s+\S*->\S*", filters, re.M))
+    return frozenset(c.name for c in CAPABILITIES
+                     if c.name in (encoder_names if c.kind == "encoder" else filter_names))
 
 
 def run_ffmpeg(args: list[str], *, what: str, duration_sec: float | None = None,
@@ -57,10 +205,13 @@ def run_ffmpeg(args: list[str], *, what: str, duration_sec: float | None = None,
     """Run ffmpeg with `args` (without the binary); return its stderr, raise ToolError on failure.
 
     `what` names the job in the error ("cutting clip 3"); `on_progress` gets 0..1 as ffmpeg reports time.
+    The argv and ffmpeg's whole stderr are logged at DEBUG (`clipper -v`).
     """
     argv = [find_ffmpeg(), "-nostdin", "-hide_banner", *args]
+    log.debug("running: %s", shlex.join(argv))
     try:
-        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, preexec_fn=die_with_parent)  # noqa: PLW1509
     except OSError as exc:
         raise ToolError(f"cannot start ffmpeg ({exc.strerror})", _INSTALL_HINT, argv[0]) from None
     try:
@@ -69,16 +220,20 @@ def run_ffmpeg(args: list[str], *, what: str, duration_sec: float | None = None,
         process.kill()
         process.wait()
         raise
-    if process.wait() != 0:
-        raise ToolError(f"ffmpeg failed while {what}: {_last_error(lines)}", "check the source file and the times asked for")
+    status = process.wait()
+    log.debug("ffmpeg said (exit status %s):\n%s", status, "\n".join(lines))
+    if status != 0:
+        cause = ffmpeg_failure(lines)
+        raise ToolError(f"ffmpeg failed while {what}: {cause}", failure_hint(cause))
     return "\n".join(lines)
 
 
-def _read_stderr(process: subprocess.Popen, duration_sec: float | None, on_progress: Callable[[float], None] | None) -> list[str]:
+def _read_stderr(process: subprocess.Popen, duration_sec: float | None,
+                 on_progress: Callable[[float], None] | None) -> list[str]:
     lines: list[str] = []
     buffer = b""
     assert process.stderr is not None
-    while chunk := process.stderr.read1(4096) if hasattr(process.stderr, "read1") else process.stderr.read(4096):
+    while chunk := process.stderr.read1(4096):
         buffer += chunk
         *complete, buffer = re.split(rb"[\r\n]", buffer)
         for raw in complete:
@@ -98,9 +253,47 @@ def _report_progress(line: str, duration_sec: float | None, on_progress: Callabl
         on_progress(min(1.0, (int(hours) * 3600 + int(minutes) * 60 + float(seconds)) / duration_sec))
 
 
-def _last_error(lines: list[str]) -> str:
-    useful = [line for line in lines if not _TIME.search(line) and not line.startswith(("frame=", "size=", "Press [q]"))]
-    return useful[-1] if useful else "no message"
+# Lines ffmpeg prints after the real cause, which say only that something failed.
+_CONSEQUENCES = re.compile(
+    r"^(Conversion failed!|Error reinitializing filters!|Failed to inject frame into filter network"
+    r"|Error while (filtering|processing the decoded data|decoding stream)|Nothing was written into output file"
+    r"|Exiting normally|Error closing file|Error (muxing|submitting) a packet|Task finished with error code"
+    r"|Terminating thread with return code|Error opening output files?|Error initializing output stream"
+    r"|Error while opening encoder|Last message repeated|\[out#\d+/\w+ @ \S+\] (Error|Nothing))", re.I)
+_NOISE = re.compile(r"^(frame=|size=|video:|Press \[q\]|Stream mapping|Input #|Output #|Metadata:|Duration:"
+                    r"|Stream #|\[(libx264|aac) @ \S+\] (frame|mb|ref|Weighted|kb/s|consecutive|8x8|coded|i16|i8|"
+                    r"i4|final|Qavg))")
+_ERROR_WORDS = re.compile(r"error|cannot|can't|invalid|unable|no such|not found|failed|denied|no space|"
+                          r"unknown|unrecognized|does not|too many|refused|timed out", re.I)
+
+
+def ffmpeg_failure(lines: list[str]) -> str:
+    """ffmpeg's own meaningful line about a failure: the cause, not `Conversion failed!`."""
+    useful = [line for line in lines if not _TIME.search(line) and not _NOISE.match(line)
+              and not _CONSEQUENCES.match(line.split("] ", 1)[-1]) and not _CONSEQUENCES.match(line)]
+    errors = [line for line in useful if _ERROR_WORDS.search(line)]
+    chosen = (errors or useful or [line for line in lines if _CONSEQUENCES.match(line)] or ["no message"])[-1]
+    return re.sub(r" @ 0x[0-9a-f]+\]", "]", chosen)
+
+
+_HINTS = (
+    (r"No space left on device", "free some disk space, or give --out a folder on another disk"),
+    (r"Permission denied|Read-only file system", "check that you can write to the output folder"),
+    (r"Invalid data found|moov atom not found|Invalid NAL|partial file|End of file|corrupt",
+     "the source looks damaged or incomplete: give another --source, or run again with --force to fetch it anew"),
+    (r"No such filter|Unknown encoder|Encoder \S+ not found|Unrecognized option",
+     "this ffmpeg lacks something clipper needs: run `clipper doctor`, and choose another with --ffmpeg"),
+    (r"Connection|timed out|HTTP error|Server returned", "check the network and the URL, or pass --source FILE"),
+)
+
+
+def failure_hint(cause: str) -> str:
+    """What to try after ffmpeg failed with `cause`."""
+    for pattern, hint in _HINTS:
+        if re.search(pattern, cause, re.I):
+            return hint
+    return ("run again with -v to see ffmpeg's whole output; if it looks like clipper's fault, "
+            "report it with that output and `clipper doctor`'s")
 
 
 def input_argument(path: str | Path) -> str:
@@ -112,7 +305,8 @@ def input_argument(path: str | Path) -> str:
 def read_media_info(path: str | Path) -> MediaInfo:
     """Duration and stream facts from `ffmpeg -i` (which exits 1 for want of an output)."""
     argv = [find_ffmpeg(), "-nostdin", "-hide_banner", "-i", input_argument(path)]
-    result = subprocess.run(argv, capture_output=True, text=True, errors="replace", check=False)
+    result = subprocess.run(argv, capture_output=True, text=True, errors="replace", check=False,
+                            preexec_fn=die_with_parent)  # noqa: PLW1509
     return parse_media_info(result.stderr, str(path))
 
 
@@ -135,6 +329,24 @@ def parse_media_info(text: str, path: str) -> MediaInfo:
     )
 
 
+def verify_media(path: str | Path, duration_sec: float, has_video: bool, has_audio: bool,
+                 what: str) -> MediaInfo:
+    """Read every packet of a file just made; ToolError unless it has the streams and length asked."""
+    stderr = run_ffmpeg(["-v", "info", "-i", input_argument(path), "-map", "0", "-c", "copy", "-f", "null", "-"],
+                        what=f"checking {what}")
+    info = parse_media_info(stderr, str(path))
+    wrong = [problem for problem, is_wrong in (
+        ("no video stream", has_video and not info.has_video),
+        ("no audio stream", has_audio and not info.has_audio),
+        (f"it lasts {info.duration_sec or 0:.2f} s, not {duration_sec:.2f} s",
+         abs((info.duration_sec or 0.0) - duration_sec) > max(0.15, 0.02 * duration_sec)),
+    ) if is_wrong]
+    if wrong:
+        raise ToolError(f"{what} came out wrong ({'; '.join(wrong)})",
+                        "the source may be damaged or cut short: run again with --force, or give another --source", str(path))
+    return info
+
+
 def _seconds(match: re.Match) -> float:
     hours, minutes, seconds = match.groups()
     return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
@@ -142,7 +354,9 @@ def _seconds(match: re.Match) -> float:
 
 def measure_loudness(path: str | Path) -> float:
     """Integrated loudness (LUFS, EBU R128) of a file's audio."""
-    stderr = run_ffmpeg(["-i", input_argument(path), "-vn", "-af", "ebur128=framelog=quiet", "-f", "null", "-"], what="measuring loudness")
+    # No `framelog=quiet`: ffmpeg 5.1 does not know it (the per-frame lines are skipped when read).
+    stderr = run_ffmpeg(["-i", input_argument(path), "-vn", "-af", "ebur128", "-f", "null", "-"],
+                        what="measuring loudness")
     match = _LOUDNESS.search(stderr)
     if not match:
         raise ToolError("ffmpeg did not report a loudness", "check that the file has audio", str(path))

@@ -1,8 +1,10 @@
 """The only writer under output/: atomic files, and a stamp that lets a re-run skip unchanged work."""
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +14,7 @@ from pathlib import Path
 from .errors import OutputError
 
 STAMP_NAME = ".clipper-stamp"
+LOCK_NAME = ".clipper-lock"
 
 
 def default_templates_dir() -> Path:
@@ -59,12 +62,20 @@ def make_stamp(main_fingerprint: str, dependencies: list[Path]) -> str:
     return "\n".join([main_fingerprint] + [f"{fingerprint([path])} {path}" for path in dependencies])
 
 
+def read_stamp(path: Path) -> str | None:
+    """A stamp's text; None when it is missing, unreadable or not UTF-8 (the work is then redone)."""
+    try:
+        return path.read_text(encoding="utf-8") if path.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def is_up_to_date(folder: Path, names: list[str], main_fingerprint: str) -> bool:
     """True when every output exists and its stamp matches the inputs as they are now."""
-    stamp_file = folder / STAMP_NAME
-    if not stamp_file.is_file() or not all((folder / name).is_file() for name in names):
+    stamp = read_stamp(folder / STAMP_NAME)
+    if not stamp or not all((folder / name).is_file() for name in names):
         return False
-    first, *dependencies = stamp_file.read_text(encoding="utf-8").splitlines()
+    first, *dependencies = stamp.splitlines()
     if first != main_fingerprint:
         return False
     for line in dependencies:
@@ -90,9 +101,13 @@ def write_outputs(folder: Path, files: dict[str, str], stamp: str) -> list[Path]
 
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside `path` for a program to write; renamed to `path` only on success."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.stem}.part{path.suffix}")
+    """A temporary path beside `path` for a program to write; renamed to `path` only on success.
+
+    The name is unique to this run (process id and a random part), so a run killed mid-write
+    and the next one, or two runs at once, never write into the same file.
+    """
+    _make_folder(path.parent)
+    temporary = path.with_name(f".{path.stem}.{os.getpid()}-{secrets.token_hex(4)}.part{path.suffix}")
     try:
         yield temporary
         os.replace(temporary, path)
@@ -100,10 +115,33 @@ def atomic_path(path: Path) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot make the folder ({exc.strerror})", "give --out a folder you can write to",
+                          str(folder)) from None
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Hold `folder` for this run alone; OutputError at once when another run holds it.
+
+    An flock dies with its process, so a killed run never leaves the folder locked.
+    """
+    _make_folder(folder)
+    with open(folder / LOCK_NAME, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputError("another clipper run is writing into this folder",
+                              "wait for it to finish, or give another --out", str(folder)) from None
+        yield
+
+
 def clip_is_done(folder: Path, name: str, files: list[str], stamp: str) -> bool:
     """True when a clip's files exist and were made with these settings."""
-    stamp_file = folder / f".{name}.stamp"
-    return all((folder / f).is_file() for f in files) and stamp_file.is_file() and stamp_file.read_text(encoding="utf-8") == stamp
+    return all((folder / f).is_file() for f in files) and read_stamp(folder / f".{name}.stamp") == stamp
 
 
 def mark_clip_done(folder: Path, name: str, stamp: str) -> None:

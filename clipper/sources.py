@@ -53,8 +53,13 @@ def is_url(source: str) -> bool:
 
 def local_source(path: Path) -> Sources:
     """A local recording, used as it is."""
-    if not path.is_file():
+    if not path.exists():
         raise ToolError("no such file", "check the path given to --source", str(path))
+    if path.is_dir():
+        raise ToolError("this is a folder, not a recording", "give --source a video or audio file", str(path))
+    if not path.is_file():
+        raise ToolError("this is not a regular file (a device or a pipe)", "give --source a video or audio file",
+                        str(path))
     info = read_media_info(path)
     return Sources((SourceFile(path, 0.0, info.duration_sec),), f"cutting from the local file {path}")
 

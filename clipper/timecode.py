@@ -26,6 +26,19 @@ def format_clock(sec: float) -> str:
     return f"{minutes}:{seconds:02d}"
 
 
+def format_name_clock(sec: float) -> str:
+    """A time for a file name: `40s`, `12m05s`, `1h02m05s`; tenths when there are any (`40.5s`)."""
+    tenths = round(sec * 10)
+    whole, tenth = divmod(tenths, 10)
+    hours, rest = divmod(whole, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = f"{seconds:02d}" if minutes or hours else str(seconds)
+    text += f".{tenth}s" if tenth else "s"
+    if minutes or hours:
+        text = f"{minutes:02d}m{text}" if hours else f"{minutes}m{text}"
+    return f"{hours}h{text}" if hours else text
+
+
 def format_vtt(sec: float) -> str:
     """`HH:MM:SS.mmm`, as WebVTT cues want."""
     millis = round(sec * 1000)

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from clipper.ffmpeg import ENVIRONMENT_VARIABLE, chosen_ffmpeg, default_candidates
 
 DATA = Path(__file__).parent / "data"
 PODCAST = DATA / "_podcast"
@@ -21,6 +24,29 @@ GOOD_EPISODES = sorted(p for p in PODCAST.iterdir() if p.name not in BROKEN_EPIS
 @pytest.fixture
 def seed_001() -> Path:
     return SEEDS / "001_e4d990a6fba344ba.txt"
+
+
+def _ffmpeg_id(path: str) -> str:
+    from clipper.ffmpeg import Origin, probe_ffmpeg
+
+    origin = dict(default_candidates())[path]
+    return f"{'system' if origin is Origin.PATH else 'wheel'}-ffmpeg-{probe_ffmpeg(path, origin).version.split('-')[0]}"
+
+
+# Every ffmpeg this machine has: PATH's (a distribution's) and the imageio-ffmpeg wheel's. The
+# media tests run against each; CI installs Debian's, so both are always there (test_ffmpeg.py).
+FFMPEGS = [path for path, _ in default_candidates()]
+
+
+@pytest.fixture(scope="module", params=FFMPEGS, ids=_ffmpeg_id)
+def ffmpeg_binary(request) -> Iterator[str]:
+    """Runs a test module's media tests once per ffmpeg, through $CLIPPER_FFMPEG (subprocesses too)."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv(ENVIRONMENT_VARIABLE, request.param)
+    chosen_ffmpeg.cache_clear()
+    yield request.param
+    patch.undo()
+    chosen_ffmpeg.cache_clear()
 
 
 @pytest.fixture(scope="session")

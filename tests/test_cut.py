@@ -20,6 +20,8 @@ from clipper.ffmpeg import measure_loudness, read_media_info
 from .media import FPS, frame_number, free_port, gray_frames, mp4_boxes, region_difference, video_frame_count
 
 CLIPS = "synthetic-episode/clips"
+EXACT = "at-40s-43s-deep-dive-into-tests-16x9.mp4"
+pytestmark = pytest.mark.usefixtures("ffmpeg_binary")
 
 
 def cut(capsys, episode: Path, *args: str) -> tuple[int, str, str]:
@@ -29,7 +31,7 @@ def cut(capsys, episode: Path, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def exact_cut(tmp_path_factory, media_server, synthetic_episode_path):
+def exact_cut(tmp_path_factory, media_server, synthetic_episode_path, ffmpeg_binary):
     """40–43 s of the served video in 16:9, fetched as a range; the bytes the server sent for it."""
     out = tmp_path_factory.mktemp("exact")
     before = media_server.sent
@@ -41,7 +43,7 @@ def exact_cut(tmp_path_factory, media_server, synthetic_episode_path):
 def test_cut_starts_on_the_asked_frame_and_lasts_the_asked_time(exact_cut):
     code, out, _ = exact_cut
     assert code == 0
-    clip = out / CLIPS / "01-deep-dive-into-tests.mp4"
+    clip = out / CLIPS / EXACT
     frames = gray_frames(clip, 120)
     assert frame_number(frames[0]) == 40 * FPS, "no frozen or black lead-in: the first frame is the one at 40 s"
     assert frame_number(frames[-1]) == 43 * FPS - 1
@@ -50,7 +52,7 @@ def test_cut_starts_on_the_asked_frame_and_lasts_the_asked_time(exact_cut):
 
 def test_cut_is_a_file_every_platform_takes(exact_cut):
     _, out, _ = exact_cut
-    clip = out / CLIPS / "01-deep-dive-into-tests.mp4"
+    clip = out / CLIPS / EXACT
     info = read_media_info(clip)
     assert (info.video_codec, info.audio_codec, info.sample_rate) == ("h264", "aac", 48000)
     # 90 frames; without an edit list the AAC priming (21 ms) lengthens the first frame, so ffmpeg's average says 29.8.
@@ -64,7 +66,7 @@ def test_cut_is_a_file_every_platform_takes(exact_cut):
 
 def test_cut_is_normalised_to_social_loudness(exact_cut):
     _, out, _ = exact_cut
-    assert measure_loudness(out / CLIPS / "01-deep-dive-into-tests.mp4") == pytest.approx(-14.0, abs=1.5)
+    assert measure_loudness(out / CLIPS / EXACT) == pytest.approx(-14.0, abs=1.5)
 
 
 def test_a_short_clip_fetches_a_small_part_of_the_video(exact_cut, media_dir):
@@ -82,7 +84,8 @@ def test_cutting_again_costs_no_download(exact_cut, capsys, media_server, synthe
     assert code == 0 and stdout.startswith("written: ")
     assert "using the video fetched before (no download)" in stderr
     assert media_server.sent == before
-    assert frame_number(gray_frames(out / CLIPS / "01-deep-dive-into-tests.mp4", 1)[0]) == 41 * FPS
+    assert frame_number(gray_frames(out / CLIPS / "at-41s-44s-deep-dive-into-tests-16x9.mp4", 1)[0]) == 41 * FPS
+    assert frame_number(gray_frames(out / CLIPS / EXACT, 1)[0]) == 40 * FPS, "another span does not replace the first"
 
 
 def test_a_url_without_a_file_extension_goes_through_yt_dlp(tmp_path, capsys, media_server, media_dir, synthetic_episode_path):
@@ -90,12 +93,12 @@ def test_a_url_without_a_file_extension_goes_through_yt_dlp(tmp_path, capsys, me
     code, _, stderr = cut(capsys, synthetic_episode_path, "--start", "60", "--end", "63", "--aspect", "16:9", "--no-captions",
                           "--source", media_server.url("video"), "--out", str(tmp_path))
     assert code == 0, stderr
-    assert frame_number(gray_frames(tmp_path / CLIPS / "01-deep-dive-into-tests.mp4", 1)[0]) == 60 * FPS
+    assert frame_number(gray_frames(tmp_path / CLIPS / "at-1m00s-1m03s-deep-dive-into-tests-16x9.mp4", 1)[0]) == 60 * FPS
     assert media_server.sent - before < 0.35 * (media_dir / "video.mp4").stat().st_size
 
 
 @pytest.fixture(scope="module")
-def tall_clips(tmp_path_factory, media_dir, synthetic_episode_path):
+def tall_clips(tmp_path_factory, media_dir, synthetic_episode_path, ffmpeg_binary):
     """The same 4 s highlight in 9:16, with captions and without."""
     folders = {}
     for name, extra in (("captions", []), ("plain", ["--no-captions"])):
@@ -132,7 +135,8 @@ def test_captions_srt_and_post_text_come_beside_the_clip(tall_clips):
     assert post[4].startswith("#MachineLearning #Testing")
     assert "https://www.youtube.com/watch?v=abc&t=" in post[6]
     assert "TextRank" in post[-1], "the post text explains why this highlight was chosen"
-    assert {path.suffix for path in folder.iterdir()} == {".mp4", ".srt", ".txt", ".stamp"}, "no work files left behind"
+    assert {path.suffix or path.name for path in folder.iterdir()} == {".mp4", ".srt", ".txt", ".stamp", ".clipper-lock"}, \
+        "no work files left behind"
 
 
 def test_audio_only_gives_an_m4a_and_an_audiogram(tmp_path, capsys, media_dir, synthetic_episode_path):
@@ -153,9 +157,9 @@ def test_one_failing_clip_does_not_stop_the_others(tmp_path, capsys, media_dir, 
                                "--source", str(media_dir / "video.mp4"), "--out", str(tmp_path))
     assert code == 1
     assert [line.split(":")[0] for line in stdout.splitlines()] == ["written", "written"]
-    assert re.search(r"failed: 03-past-the-end-of-the-video: the video has nothing at 1:\d\d–1:\d\d \(it ends at 1:30\)", stderr)
+    assert re.search(r"failed: 03-past-the-end-of-the-video-16x9: the video has nothing at 1:\d\d–1:\d\d \(it ends at 1:30\)", stderr)
     assert "Traceback" not in stderr
-    assert sorted(p.name for p in (tmp_path / CLIPS).glob("*.mp4")) == ["01-opening.mp4", "02-deep-dive-into-tests.mp4"]
+    assert sorted(p.name for p in (tmp_path / CLIPS).glob("*.mp4")) == ["01-opening-16x9.mp4", "02-deep-dive-into-tests-16x9.mp4"]
 
 
 def test_unreachable_source_is_a_clean_error(tmp_path, capsys, synthetic_episode_path):
@@ -201,7 +205,7 @@ def test_a_killed_run_leaves_no_half_clip_and_a_rerun_finishes(tmp_path, media_d
     folder = tmp_path / CLIPS
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while not (folder / ".02-deep-dive-into-tests.part.mp4").exists() and time.monotonic() < deadline and process.poll() is None:
+    while not list(folder.glob(".02-deep-dive-into-tests.*.part.mp4")) and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.02)
     process.send_signal(signal.SIGTERM)
     stdout, stderr = process.communicate(timeout=30)
@@ -228,5 +232,5 @@ def test_a_clip_that_breaks_a_platforms_limit_is_warned_about(tmp_path, capsys, 
     code, _, stderr = cut(capsys, synthetic_episode_path, "--start", "5", "--end", "7", "--aspect", "16:9", "--no-captions",
                           "--platform", "reels", "--source", str(media_dir / "video.mp4"), "--out", str(tmp_path))
     assert code == 0
-    assert "warning: 01-opening.mp4: Instagram Reels takes at least 3 s; this clip lasts 2.0 s" in stderr
+    assert "warning: at-5s-7s-opening-16x9.mp4: Instagram Reels takes at least 3 s; this clip lasts 2.0 s" in stderr
     assert "X " not in stderr, "only the platforms asked for"
