@@ -19,6 +19,7 @@ from .validation import find_problems, has_errors
 
 if TYPE_CHECKING:
     from .cutting import CutOptions, CutReport
+    from .ffmpeg import Ffmpeg
 
 # summa (and with it scipy) and jinja2 take ~0.4 s to import: the notes steps import them
 # when there is work to do, so that an unchanged re-run costs almost nothing.
@@ -230,7 +231,11 @@ def _people_files(episode: Episode, path: Path, people_dir: Path | None) -> list
 def cut_clips(options: CutOptions, on_event: Callable[[str], None] = lambda message: None) -> CutReport:
     """Cut social clips of one episode (see cutting.CutOptions); failures are per clip, in the report."""
     from .cutting import cut_clips as cut
+    from .ffmpeg import chosen_ffmpeg, use_ffmpeg
 
+    if options.ffmpeg:
+        use_ffmpeg(options.ffmpeg)
+    chosen_ffmpeg()  # checked before anything else: what it lacks is said first
     return cut(load_episode(options.episode, options.people_dir), options, on_event)
 
 
@@ -283,3 +288,47 @@ def import_transcript(options: ImportOptions) -> ImportResult:
     speakers = tuple(dict.fromkeys(line.who for line in lines if line.who))
     return ImportResult(text, parsed.kind, len(lines), speakers, parsed.has_times, title, unused)
 
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """What a bug report needs: versions, the ffmpeg chosen and what each ffmpeg found can do."""
+
+    clipper_version: str
+    python: str
+    yt_dlp_version: str
+    chosen: Ffmpeg | None  # None: no usable ffmpeg
+    problem: str  # why none is usable
+    found: tuple[Ffmpeg, ...]  # every ffmpeg on this machine, the chosen one included
+    font: Path
+
+
+def diagnose(ffmpeg_path: str | None = None) -> Diagnosis:
+    """Versions and capabilities, for `clipper doctor`; never raises for a missing or poor ffmpeg."""
+    import platform
+    import sys
+
+    from yt_dlp.version import __version__ as yt_dlp_version
+
+    from .cutting import FONTS_DIR
+    from .ffmpeg import chosen_ffmpeg, default_candidates, probe_ffmpeg, use_ffmpeg
+
+    if ffmpeg_path:
+        use_ffmpeg(ffmpeg_path)
+    chosen, problem = None, ""
+    try:
+        chosen = chosen_ffmpeg()
+    except ClipperError as exc:
+        problem = exc.message
+    found: list[Ffmpeg] = []
+    named = [(chosen.path, chosen.origin)] if chosen else []
+    for path, origin in named + default_candidates():
+        try:
+            ffmpeg = probe_ffmpeg(path, origin)
+        except ClipperError:
+            continue
+        if all(os.path.realpath(f.path) != os.path.realpath(path) for f in found):
+            found.append(ffmpeg)
+    python = f"{platform.python_version()} ({sys.executable})"
+    return Diagnosis(__version__, python, yt_dlp_version, chosen, problem, tuple(found),
+                     FONTS_DIR / "DejaVuSans-Bold.ttf")

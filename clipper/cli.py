@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import signal
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from . import __version__, api
 from .errors import ClipperError
+from .ffmpeg import CAPABILITIES, MIN_VERSION
 from .formats import CHAPTER_FORMATS
 from .timecode import format_clock, parse_clock
 
@@ -23,6 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.command:
         parser.print_help()
         return EXIT_USAGE
+    _show_log(verbose=getattr(args, "verbose", False))
     previous = signal.signal(signal.SIGTERM, _interrupt)  # a killed run cleans up like Ctrl-C: no half-written outputs
     try:
         return args.run(args)
@@ -34,6 +37,15 @@ def main(argv: list[str] | None = None) -> int:
         return 128 + (signal.SIGTERM if isinstance(exc, _Terminated) else signal.SIGINT)
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _show_log(verbose: bool) -> None:
+    """clipper's warnings on stderr; with -v also what it runs (ffmpeg's argv and whole output)."""
+    logger = logging.getLogger("clipper")
+    logger.handlers = [logging.StreamHandler(sys.stderr)]
+    logger.handlers[0].setFormatter(logging.Formatter("clipper: %(message)s"))
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.propagate = False
 
 
 class _Terminated(KeyboardInterrupt):
@@ -53,7 +65,44 @@ def _parser() -> argparse.ArgumentParser:
     _add_notes(commands)
     _add_cut(commands)
     _add_import(commands)
+    _add_doctor(commands)
     return parser
+
+
+def _verbose_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-v", "--verbose", action="store_true", help="also print what clipper runs, and ffmpeg's whole output")
+
+
+def _ffmpeg_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ffmpeg", metavar="PATH", default="",
+                        help="the ffmpeg to use (default: $CLIPPER_FFMPEG, else PATH's, else the imageio-ffmpeg wheel's)")
+
+
+def _add_doctor(commands) -> None:  # noqa: ANN001
+    parser = commands.add_parser("doctor", help="versions, the ffmpeg used and what it can do: paste it into a bug report")
+    _ffmpeg_option(parser)
+    _verbose_option(parser)
+    parser.set_defaults(run=_run_doctor)
+
+
+def _run_doctor(args: argparse.Namespace) -> int:
+    report = api.diagnose(args.ffmpeg or None)
+    print(f"clipper {report.clipper_version}")
+    print(f"python {report.python}")
+    print(f"yt-dlp {report.yt_dlp_version}")
+    print(f"font {report.font}")
+    for ffmpeg in report.found:
+        chosen = " (used)" if report.chosen and ffmpeg.path == report.chosen.path else ""
+        print(f"ffmpeg {ffmpeg.version} at {ffmpeg.path}, from {ffmpeg.origin.value}{chosen}")
+        for capability in CAPABILITIES:
+            has = "yes" if capability.name in ffmpeg.present else "MISSING"
+            print(f"  {has:7} {capability.name} {capability.kind}: {capability.used_for}")
+        if ffmpeg.is_too_old:
+            print(f"  too old: clipper needs ffmpeg {'.'.join(map(str, MIN_VERSION))} or newer")
+    if not report.chosen:
+        print(f"clipper: {report.problem}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def _people_option(parser: argparse.ArgumentParser) -> None:
@@ -149,6 +198,8 @@ def _add_cut(commands) -> None:  # noqa: ANN001
     parser.add_argument("--templates", type=Path, metavar="DIR", help="your own copies of clipper's templates/")
     parser.add_argument("--force", action="store_true", help="redo clips that are already made")
     _people_option(parser)
+    _ffmpeg_option(parser)
+    _verbose_option(parser)
     parser.set_defaults(run=_run_cut)
 
 
@@ -168,7 +219,7 @@ def _run_cut(args: argparse.Namespace) -> int:
 
     options = CutOptions(args.episode, tuple(args.clip), args.all, args.start, args.end, args.source, args.aspect, args.fit,
                          not args.no_captions, args.audio_only, args.whole, args.max_seconds, tuple(args.platform),
-                         args.out, args.people, args.templates, args.force)
+                         args.out, args.people, args.templates, args.force, args.ffmpeg)
     progress = _Progress()
     report = api.cut_clips(options, on_event=progress)
     if report.source not in progress.printed:

@@ -44,6 +44,7 @@ class CutOptions:
     people_dir: Path | None = None
     templates_dir: Path | None = None
     force: bool = False
+    ffmpeg: str = ""  # the ffmpeg binary to use; "" for the default (see ffmpeg.chosen_ffmpeg)
 
     def __post_init__(self) -> None:
         chosen = bool(self.clips) + self.all + (self.start_sec is not None or self.end_sec is not None)

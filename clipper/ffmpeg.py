@@ -259,20 +259,21 @@ _CONSEQUENCES = re.compile(
     r"|Error while (filtering|processing the decoded data|decoding stream)|Nothing was written into output file"
     r"|Exiting normally|Error closing file|Error (muxing|submitting) a packet|Task finished with error code"
     r"|Terminating thread with return code|Error opening output files?|Error initializing output stream"
-    r"|Error while opening encoder|Last message repeated|\[out#\d+/\w+ @ \S+\] (Error|Nothing))", re.I)
+    r"|Error initializing filters?|Error while opening encoder|Last message repeated|Error (Nothing|writing trailer)$)",
+    re.I)
 _NOISE = re.compile(r"^(frame=|size=|video:|Press \[q\]|Stream mapping|Input #|Output #|Metadata:|Duration:"
-                    r"|Stream #|\[(libx264|aac) @ \S+\] (frame|mb|ref|Weighted|kb/s|consecutive|8x8|coded|i16|i8|"
-                    r"i4|final|Qavg))")
+                    r"|Stream #|(frame|mb|ref|Weighted|kb/s|consecutive|8x8|coded|i16|i8|i4|final|Qavg)\b)")
 _ERROR_WORDS = re.compile(r"error|cannot|can't|invalid|unable|no such|not found|failed|denied|no space|"
-                          r"unknown|unrecognized|does not|too many|refused|timed out", re.I)
+                          r"unknown|unrecognized|does not|too many|refused|timed out|undefined", re.I)
+_SOURCE = re.compile(r"^(\[[^\]]+\] )+")  # "[Parsed_volume_0 @ 0x5620318a9880] [Eval @ 0x7ff…] "
 
 
 def ffmpeg_failure(lines: list[str]) -> str:
-    """ffmpeg's own meaningful line about a failure: the cause, not `Conversion failed!`."""
-    useful = [line for line in lines if not _TIME.search(line) and not _NOISE.match(line)
-              and not _CONSEQUENCES.match(line.split("] ", 1)[-1]) and not _CONSEQUENCES.match(line)]
+    """ffmpeg's own meaningful line about a failure: the first cause, not `Conversion failed!`."""
+    said = [(line, _SOURCE.sub("", line)) for line in lines if not _TIME.search(line)]
+    useful = [line for line, text in said if not _NOISE.match(text) and not _CONSEQUENCES.match(text)]
     errors = [line for line in useful if _ERROR_WORDS.search(line)]
-    chosen = (errors or useful or [line for line in lines if _CONSEQUENCES.match(line)] or ["no message"])[-1]
+    chosen = errors[0] if errors else (useful or [line for line, _ in said] or ["no message"])[-1]
     return re.sub(r" @ 0x[0-9a-f]+\]", "]", chosen)
 
 
