@@ -127,7 +127,8 @@ def _make_folder(folder: Path) -> None:
 def folder_lock(folder: Path) -> Iterator[None]:
     """Hold `folder` for this run alone; OutputError at once when another run holds it.
 
-    An flock dies with its process, so a killed run never leaves the folder locked.
+    An flock dies with its process, so a killed run never leaves the folder locked; what such a
+    run was writing is removed here, since no other run can be writing it now.
     """
     _make_folder(folder)
     with open(folder / LOCK_NAME, "a+b") as handle:
@@ -136,6 +137,8 @@ def folder_lock(folder: Path) -> Iterator[None]:
         except BlockingIOError:
             raise OutputError("another clipper run is writing into this folder",
                               "wait for it to finish, or give another --out", str(folder)) from None
+        for leftover in folder.glob(".*.part*"):
+            leftover.unlink(missing_ok=True)
         yield
 
 

@@ -5,6 +5,7 @@ exactly where it starts.
 """
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -234,3 +235,165 @@ def test_a_clip_that_breaks_a_platforms_limit_is_warned_about(tmp_path, capsys, 
     assert code == 0
     assert "warning: at-5s-7s-opening-16x9.mp4: Instagram Reels takes at least 3 s; this clip lasts 2.0 s" in stderr
     assert "X " not in stderr, "only the platforms asked for"
+
+
+KINDS = {  # extra arguments: (file name, width, height)
+    (): ("01-opening.mp4", 1080, 1920),
+    ("--fit", "crop"): ("01-opening-crop.mp4", 1080, 1920),
+    ("--aspect", "1:1"): ("01-opening-1x1.mp4", 1080, 1080),
+    ("--aspect", "16:9"): ("01-opening-16x9.mp4", 640, 360),
+    ("--audio-only",): ("01-opening-audio.audiogram.mp4", 1080, 1920),
+    ("--audio-only", "--aspect", "16:9"): ("01-opening-audio-16x9.audiogram.mp4", 1920, 1080),
+}
+
+
+def test_every_kind_of_clip_is_made_and_none_overwrites_another(tmp_path, capsys, media_dir, synthetic_episode_path):
+    for extra in KINDS:
+        code, _, stderr = cut(capsys, synthetic_episode_path, "--clip", "1", "--max-seconds", "3", "--no-captions", *extra,
+                              "--source", str(media_dir / "video.mp4"), "--out", str(tmp_path))
+        assert code == 0, (extra, stderr)
+    folder = tmp_path / CLIPS
+    span = read_media_info(folder / "01-opening.mp4").duration_sec
+    assert 2 <= span <= 3
+    for name, width, height in KINDS.values():
+        info = read_media_info(folder / name)
+        assert (info.width, info.height, info.audio_codec) == (width, height, "aac"), name
+        assert info.duration_sec == pytest.approx(span, abs=0.1), name
+    assert (folder / "01-opening-audio.m4a").is_file() and (folder / "01-opening-audio-16x9.m4a").is_file()
+
+
+def test_a_whole_chapter_is_cut_from_its_start_to_its_end(tmp_path, capsys, media_dir, synthetic_episode_path):
+    code, stdout, stderr = cut(capsys, synthetic_episode_path, "--clip", "1", "--whole", "--aspect", "16:9", "--no-captions",
+                               "--source", str(media_dir / "video.mp4"), "--out", str(tmp_path))
+    assert code == 0, stderr
+    clip = tmp_path / CLIPS / "01-opening-16x9.mp4"
+    assert "0:00–0:40" in stdout
+    assert frame_number(gray_frames(clip, 1)[0]) == 0
+    assert video_frame_count(clip) == 40 * FPS
+
+
+def test_a_crop_shows_the_centre_of_the_picture(tmp_path, capsys, media_dir, synthetic_episode_path):
+    code, _, stderr = cut(capsys, synthetic_episode_path, "--start", "10", "--end", "11", "--fit", "crop", "--no-captions",
+                          "--source", str(media_dir / "video.mp4"), "--out", str(tmp_path))
+    assert code == 0, stderr
+    clip = tmp_path / CLIPS / "at-10s-11s-opening-crop.mp4"
+    cropped = gray_frames(clip, 1, (203, 360))[0]  # back at the source's scale: 202.5 x 360 of the middle
+    source = gray_frames(media_dir / "video.mp4", 1, start=10.0)[0]
+    middle = b"".join(source[row * 640 + 219:row * 640 + 422] for row in range(360))
+    assert region_difference(cropped, middle, 203, (10, 10, 180, 340)) < 12
+
+
+@pytest.fixture(scope="module")
+def silent_video(media_dir, ffmpeg_binary) -> Path:
+    path = media_dir / "silent.mp4"
+    if not path.exists():
+        subprocess.run([ffmpeg_binary, "-nostdin", "-v", "error", "-i", str(media_dir / "video.mp4"), "-an", "-c", "copy",
+                        str(path)], check=True)
+    return path
+
+
+def test_a_video_without_sound_is_cut_with_a_silent_track(tmp_path, capsys, silent_video, synthetic_episode_path):
+    code, _, stderr = cut(capsys, synthetic_episode_path, "--start", "5", "--end", "8", "--aspect", "16:9",
+                          "--source", str(silent_video), "--out", str(tmp_path))
+    assert code == 0, stderr
+    info = read_media_info(tmp_path / CLIPS / "at-5s-8s-opening-16x9.mp4")
+    assert (info.video_codec, info.audio_codec) == ("h264", "aac")
+
+
+def test_a_video_without_sound_gives_no_audio_clip(tmp_path, capsys, silent_video, synthetic_episode_path):
+    code, _, stderr = cut(capsys, synthetic_episode_path, "--start", "5", "--end", "8", "--audio-only",
+                          "--source", str(silent_video), "--out", str(tmp_path))
+    assert code == 1
+    assert f"{silent_video}: the source has no sound; give a recording with sound with --source" in stderr
+
+
+def test_folders_and_files_with_quotes_colons_and_backslashes_are_fine(tmp_path, capsys, media_dir, synthetic_episode_path):
+    odd = tmp_path / "it's: a=b\\c, [x]"
+    odd.mkdir()
+    episode = odd / "ep: it's=1.md"
+    episode.write_text(synthetic_episode_path.read_text(encoding="utf-8"), encoding="utf-8")
+    code, _, stderr = cut(capsys, episode, "--start", "10", "--end", "12", "--aspect", "16:9",
+                          "--source", str(media_dir / "video.mp4"), "--out", str(odd / "out"))
+    assert code == 0, stderr
+    assert read_media_info(next((odd / "out").rglob("*.mp4"))).duration_sec == pytest.approx(2.0, abs=0.1)
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "device"])
+def test_a_source_that_is_no_file_is_said_to_be(tmp_path, capsys, synthetic_episode_path, kind):
+    source = {"folder": tmp_path, "device": Path("/dev/zero"), "fifo": tmp_path / "pipe"}[kind]
+    if kind == "fifo":
+        os.mkfifo(source)
+    code, _, stderr = cut(capsys, synthetic_episode_path, "--start", "0", "--end", "3", "--source", str(source),
+                          "--out", str(tmp_path / "out"))
+    expected = "this is a folder, not a recording" if kind == "folder" else "this is not a regular file (a device or a pipe)"
+    assert code == 1 and f"{source}: {expected}; give --source a video or audio file" in stderr
+
+
+def test_a_truncated_source_gives_no_clip_said_written(tmp_path, capsys, media_dir, synthetic_episode_path):
+    data = (media_dir / "video.mp4").read_bytes()
+    truncated = tmp_path / "truncated.mp4"
+    truncated.write_bytes(data[:len(data) // 3])  # faststart: the index is whole, two thirds of the pictures are gone
+    code, stdout, stderr = cut(capsys, synthetic_episode_path, "--start", "70", "--end", "73", "--aspect", "16:9",
+                               "--source", str(truncated), "--out", str(tmp_path / "out"))
+    assert code == 1 and "written" not in stdout, stdout
+    assert "failed: at-1m10s-1m13s-deep-dive-into-tests-16x9: " in stderr
+    assert not list((tmp_path / "out").rglob("*.mp4")) and not list((tmp_path / "out").rglob(".*.stamp"))
+
+
+def _children_writing(folder: Path) -> list[int]:
+    """Processes (ffmpeg) whose command line names a file in `folder`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and str(folder) in (entry / "cmdline").read_bytes().decode(errors="replace"):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def _start_cut(folder: Path, media_dir: Path, episode: Path, *extra: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "clipper", "cut", str(episode), "--source", str(media_dir / "video.mp4"),
+               "--out", str(folder), *extra]
+    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for(condition, seconds: float = 60) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_sigkill_takes_ffmpeg_with_it_and_a_rerun_makes_whole_clips(tmp_path, media_dir, synthetic_episode_path):
+    args = ("--clip", "1", "--clip", "2", "--max-seconds", "4")
+    folder = tmp_path / CLIPS
+    process = _start_cut(tmp_path, media_dir, synthetic_episode_path, *args)
+    _wait_for(lambda: list(folder.glob(".02-*.part.mp4")) or process.poll() is not None)
+    assert _children_writing(folder), "ffmpeg is at work"
+    process.kill()
+    process.communicate()
+    _wait_for(lambda: not _children_writing(folder), seconds=5)
+    rerun = _start_cut(tmp_path, media_dir, synthetic_episode_path, *args)
+    stdout, stderr = rerun.communicate(timeout=120)
+    assert rerun.returncode == 0, stderr
+    assert [line.split(":")[0] for line in stdout.splitlines()] == ["unchanged", "written"]
+    for clip in sorted(folder.glob("*.mp4")):  # every frame decodes, as many as the clip lasts
+        frames = len(gray_frames(clip, 1000, (64, 36)))
+        assert frames == video_frame_count(clip), clip.name
+        assert abs(frames - read_media_info(clip).duration_sec * FPS) < 2, clip.name
+    assert not list(folder.glob("*.part*"))
+
+
+def test_a_second_run_into_the_same_folder_stops_at_once(tmp_path, media_dir, synthetic_episode_path):
+    args = ("--clip", "1", "--clip", "2", "--max-seconds", "4")
+    first = _start_cut(tmp_path, media_dir, synthetic_episode_path, *args)
+    _wait_for(lambda: list((tmp_path / CLIPS).glob(".*.part.mp4")) or first.poll() is not None)
+    second = _start_cut(tmp_path, media_dir, synthetic_episode_path, *args)
+    _, second_err = second.communicate(timeout=60)
+    first_out, first_err = first.communicate(timeout=120)
+    assert first.returncode == 0, first_err
+    assert second.returncode == 1
+    assert second_err.strip() == (f"clipper: {tmp_path / CLIPS}: another clipper run is writing into this folder; "
+                                  "wait for it to finish, or give another --out")
+    assert [line.split(":")[0] for line in first_out.splitlines()] == ["written", "written"]
