@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import contextvars
+import glob
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 import urllib.error
@@ -15,8 +17,33 @@ from .errors import ToolError
 DownloadProgress = Callable[[int, int | None], None]
 _FORMAT = "bv*[height<=1080][ext=mp4]+ba[ext=m4a]/b[ext=mp4]/bv*[height<=1080]+ba/b"
 _MEDIA_SUFFIXES = (".mp4", ".m4v", ".mov", ".webm", ".mkv", ".m4a", ".mp3")
-_REACH_TIMEOUT_SEC = 20
 _DOWNLOAD_HINT = "check the URL and the network, or pass --source FILE with a local recording"
+NETWORK_TIMEOUT_VARIABLE = "CLIPPER_NETWORK_TIMEOUT"
+_NETWORK_TIMEOUT_SEC = 30.0  # a server silent this long has stalled
+# No honest video sends more than this for its length (YouTube's 1080p: ~0.6 MB/s); a server
+# that does is sending something else, or never ends.
+_MAX_BYTES_PER_SEC = 2_500_000
+_MAX_BYTES_MARGIN = 50_000_000
+_MAX_BYTES_UNKNOWN_LENGTH = 8_000_000_000
+
+
+class _TooLarge(Exception):
+    """Raised from the progress hook: the server sends more than the video can hold."""
+
+
+def network_timeout_sec() -> float:
+    """Seconds of silence after which a server counts as stalled ($CLIPPER_NETWORK_TIMEOUT, else 30)."""
+    try:
+        return max(0.1, float(os.environ.get(NETWORK_TIMEOUT_VARIABLE, _NETWORK_TIMEOUT_SEC)))
+    except ValueError:
+        return _NETWORK_TIMEOUT_SEC
+
+
+def byte_cap(seconds: float | None) -> int:
+    """The most bytes a fetch of `seconds` of video may bring (unknown length: a few GB)."""
+    if not seconds:
+        return _MAX_BYTES_UNKNOWN_LENGTH
+    return int(seconds * _MAX_BYTES_PER_SEC + _MAX_BYTES_MARGIN)
 
 
 def is_direct_media_url(url: str) -> bool:
@@ -25,14 +52,17 @@ def is_direct_media_url(url: str) -> bool:
 
 
 def fetch(url: str, target: Path, ffmpeg: str, time_range: tuple[float, float] | None = None,
-          on_progress: DownloadProgress | None = None) -> Path:
+          on_progress: DownloadProgress | None = None, video_sec: float | None = None) -> Path:
     """Download `url` (or only `time_range` of it, in seconds) to `target` (an .mp4 path).
 
     Ranges are read with ffmpeg over HTTP Range requests, so a short clip of a long video costs
-    a small part of the file. Raises ToolError with yt-dlp's reason when it fails.
+    a small part of the file. Every fetch is bounded: a stalled server times out, and one that
+    sends more than `video_sec` (or the range) can hold is cut off. Raises ToolError with the
+    reason, leaving no partial file.
     """
     if is_direct_media_url(url):
         _check_reachable(url)
+    cap = byte_cap(time_range[1] - time_range[0] if time_range else video_sec)
     import yt_dlp
     from yt_dlp.postprocessor.ffmpeg import FFmpegPostProcessor
     from yt_dlp.utils import download_range_func
@@ -48,8 +78,12 @@ def fetch(url: str, target: Path, ffmpeg: str, time_range: tuple[float, float] |
         "noplaylist": True,
         "overwrites": True,
         "retries": 3,
-        "progress_hooks": [_progress_hook(on_progress)] if on_progress else [],
+        "socket_timeout": network_timeout_sec(),
+        "progress_hooks": [_size_guard(cap)] + ([_progress_hook(on_progress)] if on_progress else []),
         "logger": _Silent(),  # its errors come back as DownloadError, and clipper says them once
+        # Ranges are read by ffmpeg: the same bounds, as its own options.
+        "external_downloader_args": {"ffmpeg_i": ["-rw_timeout", str(int(network_timeout_sec() * 1e6))],
+                                     "ffmpeg_o": ["-fs", str(cap)]},
     }
     if time_range:
         params["download_ranges"] = download_range_func(None, [time_range])
@@ -68,22 +102,44 @@ def fetch(url: str, target: Path, ffmpeg: str, time_range: tuple[float, float] |
 
     try:
         contextvars.copy_context().run(download)
-    except yt_dlp.utils.DownloadError as exc:
+    except (yt_dlp.utils.DownloadError, _TooLarge) as exc:
+        _remove_partial(target)
+        if isinstance(exc, _TooLarge) or isinstance(getattr(exc, "exc_info", [None, None])[1], _TooLarge):
+            raise ToolError(f"cannot download the video (the server sent more than {cap / 1e6:.0f} MB, more than "
+                            "a video of this length holds)", _DOWNLOAD_HINT, url) from None
         reason = str(exc).removeprefix("ERROR: ").splitlines()[0]
         raise ToolError(f"cannot download the video ({reason})", _DOWNLOAD_HINT, url) from None
+    except BaseException:
+        _remove_partial(target)
+        raise
     return _downloaded_file(target)
+
+
+def _remove_partial(target: Path) -> None:
+    for leftover in target.parent.glob(glob.escape(target.stem) + ".*"):
+        leftover.unlink(missing_ok=True)
+
+
+def _size_guard(cap: int) -> Callable[[dict], None]:
+    def hook(status: dict) -> None:
+        if int(status.get("downloaded_bytes") or 0) > cap:
+            raise _TooLarge
+    return hook
 
 
 def _check_reachable(url: str) -> None:
     """Ask for the file's first byte, so that an unreachable server is said plainly (ffmpeg only gives an exit code)."""
     request = urllib.request.Request(url, headers={"Range": "bytes=0-0", "User-Agent": "clipper"})
     try:
-        with urllib.request.urlopen(request, timeout=_REACH_TIMEOUT_SEC):
+        with urllib.request.urlopen(request, timeout=network_timeout_sec()):
             pass
     except urllib.error.HTTPError as exc:
-        raise ToolError(f"cannot download the video (the server answered {exc.code} {exc.reason})", _DOWNLOAD_HINT, url) from None
+        if 300 <= exc.code < 400:  # urllib gives up after 10 redirects
+            raise ToolError("cannot download the video (the server redirects in a loop)", _DOWNLOAD_HINT, url) from None
+        reason = str(exc.reason).splitlines()[0]
+        raise ToolError(f"cannot download the video (the server answered {exc.code} {reason})", _DOWNLOAD_HINT, url) from None
     except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
+        reason = str(getattr(exc, "reason", exc)).splitlines()[0]
         raise ToolError(f"cannot download the video (cannot reach the server: {reason})", _DOWNLOAD_HINT, url) from None
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -81,11 +82,24 @@ def fetched_source(url: str, spans: list[tuple[float, float]], video_sec: float 
     for start, end in ([(0.0, None)] if missing and plan.is_whole else plan.ranges):
         name = "whole.mp4" if end is None else f"range-{start:.2f}-{end:.2f}.mp4"
         try:
-            path = fetch(url, cache / name, find_ffmpeg(), None if end is None else (start, end), on_progress)
-            _record(cache, path, start, start + (read_media_info(path).duration_sec or 0.0))
+            path = fetch(url, cache / name, find_ffmpeg(), None if end is None else (start, end), on_progress, video_sec)
+            _record(cache, path, start, start + _readable_length(path))
         except ToolError as exc:  # the other ranges, and their clips, still go ahead
             failures.append((start, end if end is not None else float("inf"), exc))
     return Sources(tuple(_cached_files(cache)), description, tuple(failures))
+
+
+def _readable_length(path: Path) -> float:
+    """The seconds a fetched file holds; a file ffmpeg cannot read is removed, not kept in the cache."""
+    try:
+        info = read_media_info(path)
+    except ToolError:
+        path.unlink(missing_ok=True)
+        raise
+    if not info.duration_sec or not (info.has_video or info.has_audio):
+        path.unlink(missing_ok=True)
+        raise ToolError("the server sent something that is not a video", "check the URL, or pass --source FILE", str(path))
+    return info.duration_sec
 
 
 def _cache_for(url: str, cache: Path) -> Path:
@@ -101,14 +115,25 @@ def _record(cache: Path, path: Path, start: float, end: float) -> None:
 
 
 def _index(cache: Path) -> dict:
+    """The cache's index; a damaged one is an empty one (what it listed is fetched again)."""
     try:
-        return json.loads((cache / "index.json").read_text(encoding="utf-8"))
+        index = json.loads((cache / "index.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    if not isinstance(index, dict):
+        return {}
+    return {name: entry for name, entry in index.items() if _is_entry(name, entry)}
+
+
+def _is_entry(name: str, entry: object) -> bool:
+    return (isinstance(entry, dict) and "/" not in name and not name.startswith(".")
+            and all(isinstance(entry.get(key), (int, float)) and math.isfinite(entry[key])
+                    for key in ("start_sec", "end_sec")))
 
 
 def _cached_files(cache: Path) -> list[SourceFile]:
-    files = [SourceFile(cache / name, entry["start_sec"], entry["end_sec"]) for name, entry in _index(cache).items() if (cache / name).is_file()]
+    files = [SourceFile(cache / name, entry["start_sec"], entry["end_sec"]) for name, entry in _index(cache).items()
+             if (cache / name).is_file()]
     return sorted(files, key=lambda f: (not f.path.name.startswith("whole"), f.start_sec))  # the whole video first
 
 

@@ -120,6 +120,11 @@ class MediaServer:
 
     def _serve(self, handler: http.server.BaseHTTPRequestHandler) -> None:
         name = handler.path.lstrip("/").split("?")[0]
+        misbehaving = {"endless.mp4": self._endless, "stall.mp4": self._stall, "loop.mp4": self._loop}
+        if name in misbehaving:
+            self.requests.append((name, handler.headers.get("Range")))
+            misbehaving[name](handler)
+            return
         path = self.folder / (name if "." in name else name + ".mp4")  # /video serves video.mp4, with no extension in the URL
         if not path.is_file():
             handler.send_error(404)
@@ -160,6 +165,49 @@ class MediaServer:
                     time.sleep(self.delay)
             except (BrokenPipeError, ConnectionResetError):
                 pass
+
+
+    ENDLESS_LIMIT = 400_000_000  # "endless": far more than any cap clipper sets for a short video
+
+    def _endless(self, handler: http.server.BaseHTTPRequestHandler) -> None:
+        """A 200 answer with no length that goes on (to a bound, so a test can never hang)."""
+        handler.send_response(200)
+        handler.send_header("Content-Type", "video/mp4")
+        handler.end_headers()
+        chunk = b"\0" * 65536
+        try:
+            for _ in range(self.ENDLESS_LIMIT // len(chunk)):
+                handler.wfile.write(chunk)
+                self.sent += len(chunk)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _stall(self, handler: http.server.BaseHTTPRequestHandler) -> None:
+        """Answers the first-byte probe, then sends headers and a few bytes and goes silent (for 20 s at most)."""
+        if handler.headers.get("Range") == "bytes=0-0":
+            handler.send_response(206)
+            handler.send_header("Content-Range", "bytes 0-0/100000000")
+            handler.send_header("Content-Length", "1")
+            handler.end_headers()
+            handler.wfile.write(b"\0")
+            return
+        handler.send_response(200)
+        handler.send_header("Content-Type", "video/mp4")
+        handler.send_header("Content-Length", "100000000")
+        handler.end_headers()
+        try:
+            handler.wfile.write(b"\0" * 1000)
+            handler.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            return
+        time.sleep(20)
+
+    @staticmethod
+    def _loop(handler: http.server.BaseHTTPRequestHandler) -> None:
+        handler.send_response(302)
+        handler.send_header("Location", "/loop.mp4")
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
 
 
 def free_port() -> int:
