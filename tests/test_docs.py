@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -54,6 +55,20 @@ def test_make_notes_without_arguments_uses_the_sample(tmp_path):
     result = subprocess.run(["make", "-s", "notes", f"OUT={tmp_path}"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "s12e09-staff-ai-engineer" / "notes.md").is_file()
+    assert result.stderr.startswith("make notes: no EPISODE given: the bundled sample episode "
+                                    f"(s12e09-staff-ai-engineer.md) goes into {tmp_path}/; name yours with EPISODE=")
+
+
+def test_make_notes_from_inside_a_sites_podcast_folder_writes_the_sites_output(tmp_path):
+    podcast = tmp_path / "site" / "_podcast"
+    podcast.mkdir(parents=True)
+    shutil.copy(ROOT / "tests/data/_podcast/crisp-dm.md", podcast)
+    result = subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), "notes", "EPISODE=crisp-dm"], cwd=podcast,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "site" / "output" / "crisp-dm" / "notes.md").is_file()
+    assert not (podcast / "output").exists()
+    assert "no EPISODE given" not in result.stderr
 
 
 def test_make_finds_a_slug_in_the_sites_podcast_folder_first(tmp_path):
