@@ -145,16 +145,37 @@ def previous_sections(path: Path) -> dict[str, str]:
 
 
 def main() -> None:
+    """Measure each part asked for (all by default), writing BENCHMARKS.md as soon as each is done.
+
+    A part that fails is reported and keeps its previous section; the others still run.
+    """
     reports = {"notes": notes_report, "clips": clips_report, "chapters": chapters_report}
     parts = sys.argv[1:] or list(reports)
     if not set(parts) <= set(reports):
-        sys.exit("usage: bench.py [notes] [clips] [chapters]")
+        sys.exit(f"usage: bench.py [{'] ['.join(reports)}]")
     path = ROOT / "BENCHMARKS.md"
     sections = previous_sections(path)
-    sections.update({part: reports[part]() for part in parts})
-    report = "\n".join(sections[part] for part in reports if part in sections)
-    path.write_text(report, encoding="utf-8")
-    print(report)
+    failed = []
+    for number, part in enumerate(parts, start=1):
+        print(f"bench: [{number}/{len(parts)}] {part}…", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        try:
+            sections[part] = reports[part]()
+        except Exception as exc:  # noqa: BLE001 - one part's failure must not lose the others' figures
+            failed.append(part)
+            print(f"bench: {part} failed ({type(exc).__name__}: {exc}); its previous figures are kept", file=sys.stderr)
+            continue
+        _write(path, "\n".join(sections[name] for name in reports if name in sections))
+        print(f"bench: {part} done in {time.perf_counter() - started:.0f} s; BENCHMARKS.md written", file=sys.stderr)
+    print(path.read_text(encoding="utf-8") if path.exists() else "")
+    if failed:
+        sys.exit(f"bench: failed: {', '.join(failed)}")
+
+
+def _write(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.part")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 if __name__ == "__main__":
