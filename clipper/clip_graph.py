@@ -7,10 +7,13 @@ from pathlib import Path
 
 import ffmpeg
 
-from .ffmpeg import input_argument
+from .ffmpeg import Loudness, input_argument
 
 FPS = 30
 LOUDNESS_LUFS = -14.0  # social platforms' usual target (EBU R128 integrated)
+# AAC's encoding lifts true peaks by up to about 1 dB: -2 before it keeps them under -1 dBTP after.
+TRUE_PEAK_DBTP = -2.0
+LOUDNESS_RANGE_LU = 11
 ASPECTS = {"9:16": (1080, 1920), "1:1": (1080, 1080), "16:9": None}  # None: as the source
 AUDIOGRAM_16_9 = (1920, 1080)  # an audiogram has no source picture to take the size of
 SAMPLE_RATE = 48000
@@ -41,6 +44,7 @@ class ClipCut:
     duration_sec: float
     output: str
     has_audio: bool = True  # False: the source has no sound, the clip gets silence
+    loudness: Loudness | None = None  # measured by a first pass (loudness_scan_args): one linear gain
 
 
 @dataclass(frozen=True)
@@ -61,14 +65,21 @@ def video_args(cut: ClipCut, framing: Framing, captions: Path | None, fonts_dir:
     video = _frame(clip.video, framing).filter("fps", FPS).filter("setsar", 1)
     if captions:
         video = video.filter("ass", str(captions), fontsdir=str(fonts_dir))
-    audio = _normalised(clip.audio) if cut.has_audio else _silence(cut.duration_sec)
+    audio = _normalised(clip.audio, cut.loudness) if cut.has_audio else _silence(cut.duration_sec)
     return _compile(ffmpeg.output(video, audio, cut.output, t=f"{cut.duration_sec:.3f}", **_ENCODE))
 
 
 def audio_args(cut: ClipCut) -> list[str]:
     """The clip's audio alone, loudness-normalised, as AAC in .m4a."""
     clip = ffmpeg.input(input_argument(cut.source), ss=f"{cut.offset_sec:.3f}", t=f"{cut.duration_sec:.3f}")
-    return _compile(ffmpeg.output(_normalised(clip.audio), cut.output, vn=None, **_AUDIO_ENCODE))
+    return _compile(ffmpeg.output(_normalised(clip.audio, cut.loudness), cut.output, vn=None, **_AUDIO_ENCODE))
+
+
+def loudness_scan_args(cut: ClipCut) -> list[str]:
+    """loudnorm's first pass over the clip's audio: it measures, and prints its figures as JSON."""
+    clip = ffmpeg.input(input_argument(cut.source), ss=f"{cut.offset_sec:.3f}", t=f"{cut.duration_sec:.3f}")
+    scan = clip.audio.filter("loudnorm", I=LOUDNESS_LUFS, TP=TRUE_PEAK_DBTP, LRA=LOUDNESS_RANGE_LU, print_format="json")
+    return _compile(ffmpeg.output(scan, "-", f="null"))
 
 
 def audiogram_args(audio_file: str, duration_sec: float, output: str, size: tuple[int, int],
@@ -105,11 +116,22 @@ def _frame(video, framing: Framing):  # noqa: ANN001, ANN202 - ffmpeg-python nod
     return ffmpeg.overlay(background, picture, x="(W-w)/2", y="(H-h)/2")
 
 
-def _normalised(audio):  # noqa: ANN001, ANN202
+def _normalised(audio, measured: Loudness | None):  # noqa: ANN001, ANN202
+    """Loudness-normalised to -14 LUFS: with the first pass's figures, one linear gain for the
+    whole clip (no pumping); loudnorm falls back to its dynamic mode only where that gain would
+    push the true peak past the limit, and when there are no figures.
+    """
+    if measured:
+        audio = audio.filter("loudnorm", I=LOUDNESS_LUFS, TP=TRUE_PEAK_DBTP, LRA=LOUDNESS_RANGE_LU,
+                             measured_I=f"{measured.integrated_lufs:.2f}", measured_TP=f"{measured.true_peak_dbtp:.2f}",
+                             measured_LRA=f"{measured.range_lu:.2f}", measured_thresh=f"{measured.threshold_lufs:.2f}",
+                             linear="true")
+    else:
+        audio = audio.filter("loudnorm", I=LOUDNESS_LUFS, TP=TRUE_PEAK_DBTP, LRA=LOUDNESS_RANGE_LU)
     # loudnorm resamples to 192 kHz internally: bring it back to 48 kHz (AAC, platforms: ≤ 48 kHz).
     # The format is said in full: ffmpeg 5.1 cannot negotiate loudnorm's channel layout with
     # the AAC encoder by itself ("Cannot select channel layout ... aresample"); 4.4 and 7 can.
-    return (audio.filter("loudnorm", I=LOUDNESS_LUFS, TP=-1.5, LRA=11).filter("aresample", SAMPLE_RATE)
+    return (audio.filter("aresample", SAMPLE_RATE)
             .filter("aformat", sample_fmts="fltp", sample_rates=SAMPLE_RATE, channel_layouts="stereo"))
 
 

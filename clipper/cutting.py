@@ -6,15 +6,18 @@ import json
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from . import __version__
 from .chapters import episode_end_sec
-from .clip_graph import AUDIOGRAM_16_9, ASPECTS, ClipCut, Fit, Framing, audio_args, audiogram_args, output_size, video_args
+from .clip_graph import (
+    AUDIOGRAM_16_9, ASPECTS, ClipCut, Fit, Framing, audio_args, audiogram_args, loudness_scan_args, output_size,
+    video_args,
+)
 from .clips import MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight, select_chapters, whole_chapter
 from .errors import ChapterError, ClipperError
-from .ffmpeg import MediaInfo, read_media_info, run_ffmpeg, verify_media
+from .ffmpeg import MediaInfo, parse_loudnorm_report, read_media_info, run_ffmpeg, verify_media
 from .model import ClipSpan, Episode
 from .outputs import atomic_path, clip_is_done, default_templates_dir, fingerprint, folder_lock, mark_clip_done, write_atomic
 from .platforms import PLATFORMS, fit_within_limits, platform_problems
@@ -203,6 +206,8 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
                 environment, on_event: Events) -> tuple[list[Path], MediaInfo]:  # noqa: ANN001
     """Encode the clip's media; each file is checked (streams, length) before it takes its name."""
     info = read_media_info(cut.source)
+    if info.has_audio:
+        cut = replace(cut, has_audio=True, loudness=_measure_loudness(cut, name))
     if options.audio_only:
         return _make_audio(episode, span, name, folder, cut, cues, options, environment, info, on_event)
     from .formats import ass_captions
@@ -216,7 +221,7 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     framing = Framing(size, (info.width, info.height), fit)
     target = folder / f"{name}.mp4"
     with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary:
-        job = ClipCut(cut.source, cut.offset_sec, cut.duration_sec, str(temporary), has_audio=info.has_audio)
+        job = replace(cut, output=str(temporary), has_audio=info.has_audio)
         run_ffmpeg(video_args(job, framing, ass, fonts), what=f"cutting {name}", duration_sec=cut.duration_sec,
                    on_progress=_encoding_progress(name, on_event))
         made = verify_media(temporary, cut.duration_sec, True, True, name)
@@ -229,8 +234,7 @@ def _make_audio(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
         raise ClipperError("the source has no sound", "give a recording with sound with --source", cut.source)
     audio, video = folder / f"{name}.m4a", folder / f"{name}.audiogram.mp4"
     with atomic_path(audio) as temporary:
-        run_ffmpeg(audio_args(ClipCut(cut.source, cut.offset_sec, cut.duration_sec, str(temporary))),
-                   what=f"cutting the audio of {name}")
+        run_ffmpeg(audio_args(replace(cut, output=str(temporary))), what=f"cutting the audio of {name}")
         verify_media(temporary, cut.duration_sec, False, True, f"the audio of {name}")
     size, text = audiogram_captions(episode, span, cues, cut.duration_sec, options, environment)
     with _captions_file(text) as (ass, fonts), atomic_path(video) as temporary:
@@ -239,6 +243,11 @@ def _make_audio(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
                    on_progress=_encoding_progress(name, on_event))
         made = verify_media(temporary, cut.duration_sec, True, True, f"the audiogram of {name}")
     return [audio, video], made
+
+
+def _measure_loudness(cut: ClipCut, name: str):  # noqa: ANN202 - ffmpeg.Loudness | None
+    """The first of two loudness passes: the clip's own figures, for one linear gain in the second."""
+    return parse_loudnorm_report(run_ffmpeg(loudness_scan_args(cut), what=f"measuring the loudness of {name}"))
 
 
 def _encoding_progress(name: str, on_event: Events) -> Callable[[float], None]:

@@ -4,7 +4,9 @@ No ffprobe anywhere: the ffmpeg of the imageio-ffmpeg wheel has none.
 """
 from __future__ import annotations
 
+import json
 import logging
+import math
 import os
 import re
 import shlex
@@ -353,12 +355,44 @@ def _seconds(match: re.Match) -> float:
     return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
 
 
+@dataclass(frozen=True)
+class Loudness:
+    """EBU R128 figures of a stretch of audio, as loudnorm's first pass reports them."""
+
+    integrated_lufs: float
+    true_peak_dbtp: float
+    range_lu: float
+    threshold_lufs: float
+
+
+def parse_loudnorm_report(text: str) -> Loudness | None:
+    """The figures of loudnorm's `print_format=json` report; None for silence (no loudness at all)."""
+    match = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", text)
+    if not match:
+        raise ToolError("ffmpeg did not report the loudness", "run again with -v to see what ffmpeg said")
+    report = json.loads(match.group(0))
+    values = [float(report[key]) for key in ("input_i", "input_tp", "input_lra", "input_thresh")]
+    return Loudness(*values) if all(math.isfinite(value) for value in values) else None
+
+
+@dataclass(frozen=True)
+class LoudnessReading:
+    integrated_lufs: float
+    true_peak_dbtp: float
+
+
+def read_loudness(path: str | Path) -> LoudnessReading:
+    """Integrated loudness (LUFS, EBU R128) and true peak (dBTP) of a file's audio."""
+    # No `framelog=quiet`: ffmpeg 5.1 does not know it (the per-frame lines are skipped when read).
+    stderr = run_ffmpeg(["-i", input_argument(path), "-vn", "-af", "ebur128=peak=true", "-f", "null", "-"],
+                        what="measuring loudness")
+    summary = stderr[stderr.rfind("Summary:"):]
+    loudness, peak = _LOUDNESS.search(summary), re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    if not loudness or not peak:
+        raise ToolError("ffmpeg did not report a loudness", "check that the file has audio", str(path))
+    return LoudnessReading(float(loudness.group(1)), float(peak.group(1)))
+
+
 def measure_loudness(path: str | Path) -> float:
     """Integrated loudness (LUFS, EBU R128) of a file's audio."""
-    # No `framelog=quiet`: ffmpeg 5.1 does not know it (the per-frame lines are skipped when read).
-    stderr = run_ffmpeg(["-i", input_argument(path), "-vn", "-af", "ebur128", "-f", "null", "-"],
-                        what="measuring loudness")
-    match = _LOUDNESS.search(stderr)
-    if not match:
-        raise ToolError("ffmpeg did not report a loudness", "check that the file has audio", str(path))
-    return float(match.group(1))
+    return read_loudness(path).integrated_lufs

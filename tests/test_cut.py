@@ -397,3 +397,12 @@ def test_a_second_run_into_the_same_folder_stops_at_once(tmp_path, media_dir, sy
     assert second_err.strip() == (f"clipper: {tmp_path / CLIPS}: another clipper run is writing into this folder; "
                                   "wait for it to finish, or give another --out")
     assert [line.split(":")[0] for line in first_out.splitlines()] == ["written", "written"]
+
+
+def test_loudness_is_one_gain_to_minus_14_with_true_peaks_under_minus_1_after_aac(exact_cut):
+    from clipper.ffmpeg import read_loudness
+
+    _, out, _ = exact_cut
+    reading = read_loudness(out / CLIPS / EXACT)
+    assert reading.integrated_lufs == pytest.approx(-14.0, abs=0.5)
+    assert reading.true_peak_dbtp <= -1.0
