@@ -140,7 +140,7 @@ class _Problem:
     weights: tuple[float, ...]  # syllables of each word
     first_of_line: tuple[int | None, ...]  # the line a word begins, else None
     break_costs: tuple[float, ...]  # the cost of a pause after each word
-    line_starts: tuple[float, ...]
+    line_starts: tuple[float | None, ...]  # None for a line sharing the time of the one before: it follows it
     chunks: tuple[Interval, ...]
     rate_sec: float  # seconds of voice per syllable
     skippable_head: int  # words of a line begun before the window that may go unheard
@@ -183,7 +183,12 @@ def _problem(lines: Sequence[SpokenLine], words: list[tuple[str, int]], chunks: 
     head_sec = _outside_share(first, first.start_sec, speech.start_sec) * _weight(first.text.split()) * rate
     tail_sec = _outside_share(last, speech.end_sec, last.end_sec) * _weight(last.text.split()) * rate
     return _Problem(weights, first_of_line, tuple(_break_cost(words, index) for index in range(len(words))),
-                    tuple(line.start_sec for line in lines), chunks, rate, head, tail, head_sec, tail_sec)
+                    _own_starts(lines), chunks, rate, head, tail, head_sec, tail_sec)
+
+
+def _own_starts(lines: Sequence[SpokenLine]) -> tuple[float | None, ...]:
+    return tuple(None if index and line.start_sec <= lines[index - 1].start_sec else line.start_sec
+                 for index, line in enumerate(lines))
 
 
 def _outside_share(line: SpokenLine, start_sec: float, end_sec: float) -> float:
@@ -243,8 +248,9 @@ def _chunk_cost(problem: _Problem, chunk: Interval, first: int, end: int, cumula
         return cost
     cost += problem.break_costs[end - 1]
     line = problem.first_of_line[first]
-    if line is not None:
-        cost += ((chunk[0] - problem.line_starts[line]) / LINE_TIME_SPREAD_SEC) ** 2
+    said_at = problem.line_starts[line] if line is not None else None
+    if said_at is not None:
+        cost += ((chunk[0] - said_at) / LINE_TIME_SPREAD_SEC) ** 2
     elif first > 0:
         cost += 2.0  # a chunk that starts inside a phrase: its words were split by a pause
     return cost + sum(3.0 for index in range(first + 1, end) if problem.first_of_line[index] is not None)

@@ -13,7 +13,8 @@ from .chapters import episode_end_sec
 from .clip_graph import AUDIOGRAM_16_9, ASPECTS, ClipCut, audio_args, audiogram_args, output_size, video_args
 from .clips import MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight, select_chapters, whole_chapter
 from .errors import ChapterError, ClipperError
-from .ffmpeg import read_media_info, run_ffmpeg
+from .caption_timing import Speech
+from .ffmpeg import detect_speech, read_media_info, run_ffmpeg
 from .model import ClipSpan, Episode
 from .outputs import atomic_path, clip_is_done, default_templates_dir, fingerprint, mark_clip_done, write_atomic
 from .platforms import PLATFORMS, fit_within_limits, platform_problems
@@ -158,7 +159,7 @@ def _cut_one(episode: Episode, span: ClipSpan, name: str, folder: Path, sources:
         assert sources is not None
         source, offset = sources.locate(span.start_sec, span.end_sec)
         cut = ClipCut(str(source.path), offset, span.duration_sec, "")
-        cues = caption_cues(episode, span, episode_end_sec(episode) or span.end_sec)
+        cues = caption_cues(episode, span, episode_end_sec(episode) or span.end_sec, speech_heard(str(source.path), offset, span))
         media = _make_media(episode, span, name, folder, cut, cues, options, environment, on_event)
         _write_texts(episode, span, name, folder, cues, media[0].name, environment)
         warnings = _platform_warnings(media, span.duration_sec, options)
@@ -167,6 +168,19 @@ def _cut_one(episode: Episode, span: ClipSpan, name: str, folder: Path, sources:
         return ClipResult(name, span.title, "written", span.start_sec, span.end_sec, files, tuple(warnings))
     except ClipperError as exc:
         return ClipResult(name, span.title, "failed", span.start_sec, span.end_sec, error=exc.message)
+
+
+# --- captions timed to the voice (helper "captions"): the speech heard around the clip ---------
+SPEECH_CONTEXT_SEC = 3.0  # heard on each side of the clip, so a line that begins outside it is placed right
+
+
+def speech_heard(source: str, offset_sec: float, span: ClipSpan) -> Speech:
+    """The voiced stretches of the source around the clip (`offset_sec` in the source is the span's start)."""
+    before = min(SPEECH_CONTEXT_SEC, offset_sec)
+    voiced = detect_speech(source, offset_sec - before, span.duration_sec + before + SPEECH_CONTEXT_SEC)
+    origin = span.start_sec - before
+    return Speech(origin, span.end_sec + SPEECH_CONTEXT_SEC, tuple((origin + start, origin + end) for start, end in voiced))
+# --- end of captions timed to the voice -----------------------------------------------------
 
 
 def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: ClipCut, cues, options: CutOptions,
