@@ -30,6 +30,7 @@ _SMALL_WORDS = frozenset("""a an the of on to in at for by with from into onto a
     so if because that my your our their his her its this these those is are was were be been am i we they he she""".split())
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 _CHUNK_WORD_LIMIT = 40
+_SEARCH_SEC = 12.0  # a chunk's first word is looked for this far around where the line times put it
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,8 @@ class _Problem:
     line_starts: tuple[float | None, ...]  # None for a line sharing the time of the one before: it follows it
     chunks: tuple[Interval, ...]
     rate_sec: float  # seconds of voice per syllable
+    guessed_starts: tuple[float, ...]  # each word's start from the line times alone
+    lines_begun: tuple[int, ...]  # how many lines begin among the first k words
     skippable_head: int  # words of a line begun before the window that may go unheard
     skippable_tail: int  # words of a line going on after the window
     head_outside_sec: float  # how much of them the line's times put outside the window
@@ -182,8 +185,12 @@ def _problem(lines: Sequence[SpokenLine], words: list[tuple[str, int]], chunks: 
     tail = sum(1 for _, number in words if number == len(lines) - 1) if last.end_sec > speech.end_sec - LINE_TIME_SPREAD_SEC else 0
     head_sec = _outside_share(first, first.start_sec, speech.start_sec) * _weight(first.text.split()) * rate
     tail_sec = _outside_share(last, speech.end_sec, last.end_sec) * _weight(last.text.split()) * rate
+    guessed = tuple(word.start_sec for word in sorted(_spread_over_lines(lines), key=lambda word: word.line))
+    begun = [0]
+    for line in first_of_line:
+        begun.append(begun[-1] + (line is not None))
     return _Problem(weights, first_of_line, tuple(_break_cost(words, index) for index in range(len(words))),
-                    _own_starts(lines), chunks, rate, head, tail, head_sec, tail_sec)
+                    _own_starts(lines), chunks, rate, guessed, tuple(begun), head, tail, head_sec, tail_sec)
 
 
 def _own_starts(lines: Sequence[SpokenLine]) -> tuple[float | None, ...]:
@@ -220,7 +227,8 @@ def _best_shares(problem: _Problem) -> list[tuple[int, int]]:
         for first in range(count + 1):
             if cost[index][first] == math.inf:
                 continue
-            for end in range(first, min(count, first + _CHUNK_WORD_LIMIT) + 1):
+            near = first < count and abs(problem.guessed_starts[first] - chunk[0]) <= _SEARCH_SEC
+            for end in range(first, min(count, first + _CHUNK_WORD_LIMIT) + 1 if near else first + 1):
                 value = cost[index][first] + _chunk_cost(problem, chunk, first, end, cumulative)
                 if value < cost[index + 1][end]:
                     cost[index + 1][end], back[index + 1][end] = value, first
@@ -253,7 +261,7 @@ def _chunk_cost(problem: _Problem, chunk: Interval, first: int, end: int, cumula
         cost += ((chunk[0] - said_at) / LINE_TIME_SPREAD_SEC) ** 2
     elif first > 0:
         cost += 2.0  # a chunk that starts inside a phrase: its words were split by a pause
-    return cost + sum(3.0 for index in range(first + 1, end) if problem.first_of_line[index] is not None)
+    return cost + 3.0 * (problem.lines_begun[end] - problem.lines_begun[first + 1])  # a turn with no pause
 
 
 def group_cues(words: Sequence[TimedWord], start_sec: float, end_sec: float) -> tuple[Cue, ...]:
