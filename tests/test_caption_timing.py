@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 import statistics
 import subprocess
 from functools import lru_cache
@@ -199,3 +200,33 @@ def test_group_cues_keeps_words_inside_the_clip_only():
     cues = group_cues(time_words(lines, None), 12, 14)
     assert cues and cues[0].start_sec == 0 and cues[-1].end_sec <= 2
     assert " ".join(cue.text for cue in cues) in "One two three four five six."
+
+
+def parse_srt_starts(text: str) -> list[tuple[float, str]]:
+    cues = []
+    for block in text.strip().split("\n\n"):
+        _, times, *words = block.splitlines()
+        hours, minutes, seconds = times.split(" --> ")[0].replace(",", ".").split(":")
+        cues.append((int(hours) * 3600 + int(minutes) * 60 + float(seconds), " ".join(words)))
+    return cues
+
+
+def test_clipper_cut_times_the_srt_to_the_voice_of_the_recording(tmp_path, capsys):
+    """End to end: a video with the fixture's sound, the transcript's times a second late, a clip cut from it."""
+    from clipper.cli import main
+
+    video = tmp_path / "interview.mp4"
+    subprocess.run([find_ffmpeg(), "-nostdin", "-v", "error", "-f", "lavfi", "-i", f"color=c=navy:s=320x180:r=30:d={DURATION}",
+                    "-i", str(AUDIO), "-shortest", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", str(video)], check=True)
+    late = tmp_path / "_podcast" / "speech-interview.md"
+    late.parent.mkdir()
+    text = EPISODE.read_text(encoding="utf-8")
+    late.write_text(re.sub(r"sec: ([\d.]+)", lambda m: f"sec: {float(m[1]) + 1:.3f}", text), encoding="utf-8")
+    start, end = clip_bounds(0, len(load_episode(EPISODE).lines) - 1)
+    code = main(["cut", str(late), "--start", f"{start:.2f}", "--end", f"{end:.2f}", "--aspect", "16:9", "--no-captions",
+                 "--source", str(video), "--out", str(tmp_path / "out")])
+    assert code == 0, capsys.readouterr().err
+    srt_text = next((tmp_path / "out").rglob("*.srt")).read_text(encoding="utf-8")
+    cues = tuple(Cue(at, at + 0.5, words) for at, words in parse_srt_starts(srt_text))
+    errors = sorted(abs(error) for error in onset_errors(cues, round(start, 2)))
+    assert statistics.median(errors) <= 0.12 and errors[math.ceil(0.9 * len(errors)) - 1] <= 0.3, errors
