@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 import random
 import statistics
 import sys
@@ -30,7 +31,7 @@ from clipper.ffmpeg import detect_speech  # noqa: E402
 from clipper.model import Cue, Episode  # noqa: E402
 from clipper.summary import clean_speech  # noqa: E402
 
-FIXTURE = ROOT / "tests" / "data" / "speech"
+FIXTURE = Path(os.environ.get("CLIPPER_SPEECH_FIXTURE", ROOT / "tests" / "data" / "speech"))
 AUDIO = FIXTURE / "interview.opus"
 EPISODE = FIXTURE / "_podcast" / "speech-interview.md"
 CONTEXT_SEC = 3.0  # heard on each side of a clip, as cutting does

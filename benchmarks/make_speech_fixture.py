@@ -8,7 +8,8 @@ true onset of every word is exact by construction. Writes, under tests/data/spee
   _podcast/speech-interview.md      the episode (site format), lines timed to their first word
 
 Needs espeak-ng and ffmpeg; tests only read the committed files. Run: .venv/bin/python
-benchmarks/make_speech_fixture.py
+benchmarks/make_speech_fixture.py; with `--holdout DIR`, another interview (other words, pauses) goes
+to DIR, for `CLIPPER_SPEECH_FIXTURE=DIR python benchmarks/captions_bench.py`.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import json
 import random
 import re
 import subprocess
+import sys
 import tempfile
 import wave
 from pathlib import Path
@@ -38,6 +40,16 @@ SCRIPT = [
     ("Maria", "Mostly, yes. A tool helps, but you need to know what the data should look like."),
     ("Alexey", "Great advice. Thank you, Maria, this was fun."),
 ]
+HOLDOUT_SCRIPT = [  # another interview, other pauses: to check figures on speech the method was not tried on
+    ("Alexey", "Our guest today is Maria. She leads a small machine learning team in Berlin."),
+    ("Maria", "Hello everyone. Yes, we are five people, and we ship models to production every week."),
+    ("Alexey", "Every week? How do you keep that pace without breaking things?"),
+    ("Maria", "We keep the models simple. A linear model that works beats a deep one that nobody can debug."),
+    ("Maria", "And we watch the data, not only the code, because the data changes first."),
+    ("Alexey", "That makes sense. What would you tell someone starting out?"),
+    ("Maria", "Learn the basics well, write things down, and ask questions early."),
+    ("Alexey", "Thank you so much for coming, Maria."),
+]
 
 
 def synthesise(word: str, voice: str, speed: int, folder: Path) -> array.array:
@@ -57,10 +69,10 @@ def gap_after(word: str, is_last_of_line: bool, rng: random.Random) -> float:
     return rng.uniform(*GAPS[kind])
 
 
-def build(folder: Path, rng: random.Random) -> tuple[array.array, list[dict]]:
+def build(folder: Path, rng: random.Random, script: list[tuple[str, str]]) -> tuple[array.array, list[dict]]:
     timeline, words, at = array.array("h"), [], 1.0
     timeline.extend([0] * int(at * RATE))
-    for number, (who, text) in enumerate(SCRIPT, start=1):
+    for number, (who, text) in enumerate(script, start=1):
         voice, speed = VOICES[who]
         spoken = text.split()
         for index, word in enumerate(spoken):
@@ -94,9 +106,9 @@ def encode(samples: array.array, target: Path, folder: Path) -> None:
                     "-c:a", "libopus", "-b:a", "24k", "-map_metadata", "-1", str(target)], check=True)
 
 
-def episode_text(words: list[dict], duration_sec: float) -> str:
+def episode_text(words: list[dict], duration_sec: float, script: list[tuple[str, str]]) -> str:
     lines = []
-    for number, (who, text) in enumerate(SCRIPT, start=1):
+    for number, (who, text) in enumerate(script, start=1):
         onset = next(word["onset_sec"] for word in words if word["line"] == number)
         lines.append({"line": text, "sec": round(onset, 3), "who": who})
     front = {"title": "Speech fixture: a short interview spoken by espeak-ng", "short": "Speech fixture",
@@ -106,18 +118,21 @@ def episode_text(words: list[dict], duration_sec: float) -> str:
     return "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=100) + "---\n"
 
 
-def main() -> None:
-    rng = random.Random(11)
-    (OUT / "_podcast").mkdir(parents=True, exist_ok=True)
+def main(out: Path, seed: int, script: list[tuple[str, str]]) -> None:
+    rng = random.Random(seed)
+    (out / "_podcast").mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
-        timeline, words = build(folder, rng)
-        encode(with_room_noise(timeline, rng), OUT / "interview.opus", folder)
+        timeline, words = build(folder, rng, script)
+        encode(with_room_noise(timeline, rng), out / "interview.opus", folder)
     duration = len(timeline) / RATE
-    (OUT / "interview_words.json").write_text(json.dumps({"duration_sec": round(duration, 3), "words": words}, indent=1) + "\n")
-    (OUT / "_podcast" / "speech-interview.md").write_text(episode_text(words, duration))
-    print(f"{len(words)} words, {duration:.1f} s, {(OUT / 'interview.opus').stat().st_size / 1000:.0f} kB")
+    (out / "interview_words.json").write_text(json.dumps({"duration_sec": round(duration, 3), "words": words}, indent=1) + "\n")
+    (out / "_podcast" / "speech-interview.md").write_text(episode_text(words, duration, script))
+    print(f"{len(words)} words, {duration:.1f} s, {(out / 'interview.opus').stat().st_size / 1000:.0f} kB")
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--holdout"]:  # `--holdout DIR`: the other interview, not committed
+        main(Path(sys.argv[2]), 23, HOLDOUT_SCRIPT)
+    else:
+        main(OUT, 11, SCRIPT)
