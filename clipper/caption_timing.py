@@ -29,7 +29,7 @@ LINE_TIME_SPREAD_SEC = 1.5  # how far a transcript's line time may be from the v
 _SMALL_WORDS = frozenset("""a an the of on to in at for by with from into onto about over under than as and or but nor
     so if because that my your our their his her its this these those is are was were be been am i we they he she""".split())
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
-_CHUNK_WORD_LIMIT = 40
+_CHUNK_WORD_LIMIT = 60  # words said without a pause, at most
 _SEARCH_SEC = 12.0  # a chunk's first word is looked for this far around where the line times put it
 
 
@@ -115,7 +115,7 @@ def _spread_over_lines(lines: Sequence[SpokenLine]) -> tuple[TimedWord, ...]:
         at = start
         for (number, line), weight in zip(group, weights):
             until = at + (end - start) * weight / (sum(weights) or 1)
-            timed.extend(_spread(line.text.split(), number, (at, until)))
+            timed.extend(_spread([(text, number) for text in line.text.split()], (at, until)))
             at = until
     return tuple(timed)
 
@@ -124,12 +124,12 @@ def _weight(words: Sequence[str]) -> float:
     return sum(syllables(word) for word in words)
 
 
-def _spread(words: Sequence[str], line: int, span: Interval) -> list[TimedWord]:
-    """Words over one stretch of time, each by its syllables."""
-    total, at, timed = _weight(words) or 1, span[0], []
-    for word in words:
-        length = (span[1] - span[0]) * syllables(word) / total
-        timed.append(TimedWord(at, at + length, word, line))
+def _spread(words: Sequence[tuple[str, int]], span: Interval) -> list[TimedWord]:
+    """Words (text, line) over one stretch of time, each by its syllables."""
+    total, at, timed = _weight([text for text, _ in words]) or 1, span[0], []
+    for text, line in words:
+        length = (span[1] - span[0]) * syllables(text) / total
+        timed.append(TimedWord(at, at + length, text, line))
         at += length
     return timed
 
@@ -154,24 +154,10 @@ class _Problem:
 
 def _align(lines: Sequence[SpokenLine], words: list[tuple[str, int]], chunks: tuple[Interval, ...],
            speech: Speech) -> tuple[TimedWord, ...]:
-    problem = _problem(lines, words, chunks, speech)
-    shares = _best_shares(problem)
-    timed: list[TimedWord] = []
-    for chunk, (first, last) in zip(chunks, shares):
-        span = words[first:last]
-        by_line = [(text, number) for text, number in span]
-        timed.extend(_spread_run(by_line, chunk))
-    return tuple(timed)
-
-
-def _spread_run(words: list[tuple[str, int]], chunk: Interval) -> list[TimedWord]:
-    total = sum(syllables(text) for text, _ in words) or 1
-    at, timed = chunk[0], []
-    for text, line in words:
-        length = (chunk[1] - chunk[0]) * syllables(text) / total
-        timed.append(TimedWord(at, at + length, text, line))
-        at += length
-    return timed
+    shares = _best_shares(_problem(lines, words, chunks, speech))
+    if shares is None:  # the voice heard cannot hold these words (music, another clip's audio)
+        return _spread_over_lines(lines)
+    return tuple(word for chunk, (first, end) in zip(chunks, shares) for word in _spread(words[first:end], chunk))
 
 
 def _problem(lines: Sequence[SpokenLine], words: list[tuple[str, int]], chunks: tuple[Interval, ...],
@@ -213,8 +199,8 @@ def _break_cost(words: list[tuple[str, int]], index: int) -> float:
     return 3.0 if text.lower().strip("\"'“”") in _SMALL_WORDS else 2.0
 
 
-def _best_shares(problem: _Problem) -> list[tuple[int, int]]:
-    """Which words each chunk holds (first, end), in order, at the least total cost."""
+def _best_shares(problem: _Problem) -> list[tuple[int, int]] | None:
+    """Which words each chunk holds (first, end), in order, at the least total cost; None when none can."""
     count, chunks = len(problem.weights), problem.chunks
     cumulative = [0.0]
     for weight in problem.weights:
@@ -234,7 +220,9 @@ def _best_shares(problem: _Problem) -> list[tuple[int, int]]:
                     cost[index + 1][end], back[index + 1][end] = value, first
     finals = [(cost[len(chunks)][end] + _skip_cost(cumulative[count] - cumulative[end], problem.tail_outside_sec, problem), end)
               for end in range(count - problem.skippable_tail, count + 1)]
-    _, end = min(finals)
+    best, end = min(finals)
+    if best == math.inf:
+        return None
     shares = []
     for index in range(len(chunks), 0, -1):
         first = back[index][end]

@@ -230,3 +230,9 @@ def test_clipper_cut_times_the_srt_to_the_voice_of_the_recording(tmp_path, capsy
     cues = tuple(Cue(at, at + 0.5, words) for at, words in parse_srt_starts(srt_text))
     errors = sorted(abs(error) for error in onset_errors(cues, round(start, 2)))
     assert statistics.median(errors) <= 0.12 and errors[math.ceil(0.9 * len(errors)) - 1] <= 0.3, errors
+
+
+def test_voice_that_cannot_hold_the_words_falls_back_to_the_line_times():
+    lines = [SpokenLine("One two three four five six.", 10, 16)]
+    far = Speech(0, 40, ((30.0, 31.0),))  # the only voice is 14 s from where the line is said
+    assert [round(w.start_sec, 3) for w in time_words(lines, far)] == [round(w.start_sec, 3) for w in time_words(lines, None)]
