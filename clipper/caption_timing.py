@@ -26,8 +26,9 @@ CUE_LINGER_SEC = 0.3  # a caption stays this long after its last word, unless th
 MAX_CUE_WORDS = 4
 MAX_CUE_CHARS = 24
 LINE_TIME_SPREAD_SEC = 1.5  # how far a transcript's line time may be from the voice (1 σ)
-_SMALL_WORDS = frozenset("""a an the of on to in at for by with from into onto about over under than as and or but nor
-    so if because that my your our their his her its this these those is are was were be been am i we they he she""".split())
+_SMALL_WORDS = frozenset("""a an the of on to in at for by with from into onto about over under than as
+    and or but nor so if because that my your our their his her its this these those
+    is are was were be been am i we they he she""".split())
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 _CHUNK_WORD_LIMIT = 60  # words said without a pause, at most
 _SEARCH_SEC = 12.0  # a chunk's first word is looked for this far around where the line times put it
@@ -59,7 +60,8 @@ class TimedWord:
     line: int  # index into the lines given
 
 
-def voiced_intervals(levels: Sequence[tuple[float, float]], window_sec: float = LEVEL_WINDOW_SEC) -> tuple[Interval, ...]:
+def voiced_intervals(levels: Sequence[tuple[float, float]],
+                     window_sec: float = LEVEL_WINDOW_SEC) -> tuple[Interval, ...]:
     """Voiced stretches from (time, RMS dB) levels: above a threshold set between the quiet floor
     and the loud voice of this recording; dips shorter than MIN_PAUSE_SEC bridged."""
     heard = sorted(level for _, level in levels if level > -200)
@@ -167,8 +169,10 @@ def _problem(lines: Sequence[SpokenLine], words: list[tuple[str, int]], chunks: 
                           for index, (_, number) in enumerate(words))
     rate = sum(end - start for start, end in chunks) / sum(weights)
     first, last = lines[0], lines[-1]
-    head = sum(1 for _, number in words if number == 0) if first.start_sec < speech.start_sec + LINE_TIME_SPREAD_SEC else 0
-    tail = sum(1 for _, number in words if number == len(lines) - 1) if last.end_sec > speech.end_sec - LINE_TIME_SPREAD_SEC else 0
+    began_before = first.start_sec < speech.start_sec + LINE_TIME_SPREAD_SEC
+    goes_on_after = last.end_sec > speech.end_sec - LINE_TIME_SPREAD_SEC
+    head = sum(1 for _, number in words if number == 0) if began_before else 0
+    tail = sum(1 for _, number in words if number == len(lines) - 1) if goes_on_after else 0
     head_sec = _outside_share(first, first.start_sec, speech.start_sec) * _weight(first.text.split()) * rate
     tail_sec = _outside_share(last, speech.end_sec, last.end_sec) * _weight(last.text.split()) * rate
     guessed = tuple(word.start_sec for word in sorted(_spread_over_lines(lines), key=lambda word: word.line))
@@ -218,8 +222,8 @@ def _best_shares(problem: _Problem) -> list[tuple[int, int]] | None:
                 value = cost[index][first] + _chunk_cost(problem, chunk, first, end, cumulative)
                 if value < cost[index + 1][end]:
                     cost[index + 1][end], back[index + 1][end] = value, first
-    finals = [(cost[len(chunks)][end] + _skip_cost(cumulative[count] - cumulative[end], problem.tail_outside_sec, problem), end)
-              for end in range(count - problem.skippable_tail, count + 1)]
+    finals = [(cost[len(chunks)][end] + _skip_cost(cumulative[count] - cumulative[end], problem.tail_outside_sec, problem),
+               end) for end in range(count - problem.skippable_tail, count + 1)]
     best, end = min(finals)
     if best == math.inf:
         return None
@@ -320,6 +324,7 @@ def _merge_short(groups: list[list[TimedWord]]) -> list[list[TimedWord]]:
 
 def _joinable(before: list[TimedWord], after: list[TimedWord]) -> bool:
     short = before[-1].end_sec - before[0].start_sec < MIN_CUE_SEC or len(before) == 1 or len(after) == 1
-    together = len(before) + len(after) <= MAX_CUE_WORDS + 1 and len(" ".join(w.text for w in before + after)) <= MAX_CUE_CHARS + 8
+    text = " ".join(word.text for word in before + after)
+    together = len(before) + len(after) <= MAX_CUE_WORDS + 1 and len(text) <= MAX_CUE_CHARS + 8
     same_breath = after[0].line == before[-1].line and after[0].start_sec - before[-1].end_sec < 2 * MIN_PAUSE_SEC
     return short and together and same_breath and before[-1].text[-1] not in ".?!"
