@@ -10,7 +10,10 @@ Clips: `clipper cut` on a synthetic one-hour video (benchmarks/clips_bench.py).
 Chapters: automatic chapters against the human ones of every episode with headers
 (benchmarks/chapters_bench.py).
 
-`bench.py` measures every part; `bench.py notes`, `bench.py clips` or `bench.py chapters`
+Captions: caption onsets against the true word onsets of the speech fixture, before and after
+timing them to the voice (benchmarks/captions_bench.py).
+
+`bench.py` measures every part; `bench.py notes`, `bench.py clips`, `bench.py chapters` or `bench.py captions`
 measures those named and keeps the others' sections from the existing BENCHMARKS.md.
 """
 from __future__ import annotations
@@ -24,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from captions_bench import captions_report
 from chapters_bench import chapter_rows, headed_episodes
 from clips_bench import clips_report
 
@@ -33,7 +37,7 @@ CORPUS = SHARED if SHARED.is_dir() else ROOT / "tests" / "data"
 EPISODES = CORPUS / "episodes" if (CORPUS / "episodes").is_dir() else CORPUS / "_podcast"
 PEOPLE = CORPUS / "people" if (CORPUS / "people").is_dir() else CORPUS / "_people"
 SEEDS = ROOT.parent / "shared" / "seeds" if (ROOT.parent / "shared" / "seeds").is_dir() else ROOT / "tests" / "data" / "seeds"
-HEADINGS = {"clips": "## Clips", "chapters": "## Automatic chapters"}  # the notes part is what comes before them
+HEADINGS = {"clips": "## Clips", "chapters": "## Automatic chapters", "captions": "## Caption timing"}  # the notes part is what comes before them
 CLIPPER = Path(sys.executable).parent / "clipper"
 
 
@@ -149,7 +153,7 @@ def main() -> None:
 
     A part that fails is reported and keeps its previous section; the others still run.
     """
-    reports = {"notes": notes_report, "clips": clips_report, "chapters": chapters_report}
+    reports = {"notes": notes_report, "clips": clips_report, "chapters": chapters_report, "captions": captions_report}
     parts = sys.argv[1:] or list(reports)
     if not set(parts) <= set(reports):
         sys.exit(f"usage: bench.py [{'] ['.join(reports)}]")

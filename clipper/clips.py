@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .caption_timing import Speech, SpokenLine, group_cues, time_words
 from .errors import ChapterError
 from .model import Chapter, ClipSpan, Cue, Episode, TranscriptLine
 from .summary import clean_speech, tidy_sentence
@@ -16,8 +17,6 @@ MIN_HIGHLIGHT_SEC = 20.0
 MAX_HIGHLIGHT_SEC = 60.0
 FETCH_PADDING_SEC = 5.0  # ranges are fetched wider: stream copy starts at the keyframe before
 WHOLE_DOWNLOAD_SHARE = 0.5  # fetch the whole video when ranges would cover more than this
-_CUE_WORDS = 3
-_CUE_CHARS = 22
 _SLUG_CHARS = 50
 
 
@@ -196,44 +195,14 @@ def _reason(chapter: Chapter, run: list[_Piece], piece_count: int) -> str:
             f"with the best TextRank score among {piece_count} in the chapter")
 
 
-def caption_cues(episode: Episode, span: ClipSpan, end_sec: float) -> tuple[Cue, ...]:
-    """Captions of a few words each, word times spread over each line by length, relative to the clip."""
-    cues = []
-    for line, line_start, line_end in line_spans(episode, end_sec):
-        if line_start >= span.end_sec or line_end <= span.start_sec:
-            continue
-        words = [w for w in _timed_words(clean_speech(line.text).split(), line_start, line_end)
-                 if span.start_sec <= (w[0] + w[1]) / 2 < span.end_sec]
-        for start, end, text in _word_groups(words):
-            start, end = max(start, span.start_sec), min(end, span.end_sec)
-            cues.append(Cue(round(start - span.start_sec, 3), round(end - span.start_sec, 3), text))
-    return tuple(cues)
-
-
-def _timed_words(words: list[str], start: float, end: float) -> list[tuple[float, float, str]]:
-    """Each word with a start and end, the line's time shared out by word length."""
-    weights = [len(word) + 1 for word in words]
-    total, at, timed = sum(weights) or 1, start, []
-    for word, weight in zip(words, weights):
-        length = (end - start) * weight / total
-        timed.append((at, at + length, word))
-        at += length
-    return timed
-
-
-def _word_groups(words: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
-    """A few words a group; a sentence's end also ends its group."""
-    groups: list[tuple[float, float, str]] = []
-    current: list[tuple[float, float, str]] = []
-    for word in words:
-        text = " ".join(w[2] for w in current + [word])
-        if current and (len(current) >= _CUE_WORDS or len(text) > _CUE_CHARS or current[-1][2][-1:] in ".?!"):
-            groups.append((current[0][0], current[-1][1], " ".join(w[2] for w in current)))
-            current = []
-        current.append(word)
-    if current:
-        groups.append((current[0][0], current[-1][1], " ".join(w[2] for w in current)))
-    return groups
+def caption_cues(episode: Episode, span: ClipSpan, end_sec: float, speech: Speech | None = None) -> tuple[Cue, ...]:
+    """Captions of a few words each, relative to the clip: timed to the voice in `speech` (what
+    `ffmpeg.detect_speech` heard, in episode seconds, best over a few seconds more than the clip
+    on each side) when given, else spread over the lines' times."""
+    start, end = (min(speech.start_sec, span.start_sec), max(speech.end_sec, span.end_sec)) if speech else (span.start_sec, span.end_sec)
+    lines = [SpokenLine(text, line_start, line_end) for line, line_start, line_end in line_spans(episode, end_sec)
+             if line_start < end and line_end > start and (text := clean_speech(line.text))]
+    return group_cues(time_words(lines, speech), span.start_sec, span.end_sec) if lines else ()
 
 
 def clip_name(prefix: int | str, title: str, taken: set[str], variant: str = "") -> str:

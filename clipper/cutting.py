@@ -17,7 +17,8 @@ from .clip_graph import (
 )
 from .clips import MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight, select_chapters, whole_chapter
 from .errors import ChapterError, ClipperError
-from .ffmpeg import MediaInfo, parse_loudnorm_report, read_media_info, run_ffmpeg, verify_media
+from .caption_timing import Speech
+from .ffmpeg import MediaInfo, detect_speech, parse_loudnorm_report, read_media_info, run_ffmpeg, verify_media
 from .model import ClipSpan, Episode
 from .outputs import atomic_path, clip_is_done, default_templates_dir, fingerprint, folder_lock, mark_clip_done, write_atomic
 from .platforms import PLATFORMS, fit_within_limits, platform_problems
@@ -191,8 +192,10 @@ def _cut_one(episode: Episode, span: ClipSpan, name: str, folder: Path, sources:
         assert sources is not None
         source, offset = sources.locate(span.start_sec, span.end_sec)
         cut = ClipCut(str(source.path), offset, span.duration_sec, "")
-        cues = caption_cues(episode, span, episode_end_sec(episode) or span.end_sec)
-        media, made = _make_media(episode, span, name, folder, cut, cues, options, environment, on_event)
+        info = read_media_info(cut.source)
+        speech = speech_heard(cut.source, offset, span) if info.has_audio else None
+        cues = caption_cues(episode, span, episode_end_sec(episode) or span.end_sec, speech)
+        media, made = _make_media(episode, span, name, folder, cut, cues, options, environment, info, on_event)
         _write_texts(episode, span, name, folder, cues, media[0].name, environment)
         warnings = _platform_warnings(media[-1], made, span.duration_sec, options)
         mark_clip_done(folder, name, stamp)
@@ -202,10 +205,22 @@ def _cut_one(episode: Episode, span: ClipSpan, name: str, folder: Path, sources:
         return ClipResult(name, span.title, "failed", span.start_sec, span.end_sec, error=exc.message)
 
 
+# --- captions timed to the voice (helper "captions"): the speech heard around the clip ---------
+SPEECH_CONTEXT_SEC = 3.0  # heard on each side of the clip, so a line that begins outside it is placed right
+
+
+def speech_heard(source: str, offset_sec: float, span: ClipSpan) -> Speech:
+    """The voiced stretches of the source around the clip (`offset_sec` in the source is the span's start)."""
+    before = min(SPEECH_CONTEXT_SEC, offset_sec)
+    voiced = detect_speech(source, offset_sec - before, span.duration_sec + before + SPEECH_CONTEXT_SEC)
+    origin = span.start_sec - before
+    return Speech(origin, span.end_sec + SPEECH_CONTEXT_SEC, tuple((origin + start, origin + end) for start, end in voiced))
+# --- end of captions timed to the voice -----------------------------------------------------
+
+
 def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: ClipCut, cues, options: CutOptions,
-                environment, on_event: Events) -> tuple[list[Path], MediaInfo]:  # noqa: ANN001
+                environment, info: MediaInfo, on_event: Events) -> tuple[list[Path], MediaInfo]:  # noqa: ANN001
     """Encode the clip's media; each file is checked (streams, length) before it takes its name."""
-    info = read_media_info(cut.source)
     if info.has_audio:
         cut = replace(cut, has_audio=True, loudness=_measure_loudness(cut, name))
     if options.audio_only:

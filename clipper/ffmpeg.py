@@ -396,3 +396,43 @@ def read_loudness(path: str | Path) -> LoudnessReading:
 def measure_loudness(path: str | Path) -> float:
     """Integrated loudness (LUFS, EBU R128) of a file's audio."""
     return read_loudness(path).integrated_lufs
+
+
+# --- Speech detection (captions timed to the voice) -------------------------------------------
+# Loudness of the speech band in 10 ms windows, printed by ametadata; clipper.caption_timing turns
+# the levels into voiced stretches.
+
+_LEVEL_TIME = re.compile(r"pts_time:(-?[\d.]+)")
+_LEVEL_VALUE = re.compile(r"lavfi\.astats\.Overall\.RMS_level=(-?inf|-?[\d.]+)")
+SPEECH_RATE = 16000
+
+
+def speech_levels_args(path: str | Path, start_sec: float, duration_sec: float) -> list[str]:
+    """ffmpeg arguments printing the RMS level (dB) of each 10 ms of speech band from `start_sec` on."""
+    window = round(SPEECH_RATE * 0.01)
+    chain = (f"aformat=channel_layouts=mono,aresample={SPEECH_RATE},highpass=f=100,lowpass=f=4000,"
+             f"asetnsamples=n={window}:p=0,astats=metadata=1:reset=1:measure_perchannel=none:measure_overall=RMS_level,"
+             "ametadata=mode=print:key=lavfi.astats.Overall.RMS_level")
+    return ["-ss", f"{start_sec:.3f}", "-t", f"{duration_sec:.3f}", "-i", input_argument(path), "-vn", "-sn", "-dn",
+            "-af", chain, "-f", "null", "-"]
+
+
+def parse_speech_levels(text: str) -> tuple[tuple[float, float], ...]:
+    """(time, dB) pairs from what `speech_levels_args` prints; silence is -inf."""
+    levels, time = [], None
+    for line in text.splitlines():
+        found_time, found_level = _LEVEL_TIME.search(line), _LEVEL_VALUE.search(line)
+        if found_time:
+            time = float(found_time.group(1))
+        if found_level and time is not None:
+            levels.append((time, float(found_level.group(1))))
+            time = None
+    return tuple(levels)
+
+
+def detect_speech(path: str | Path, start_sec: float, duration_sec: float) -> tuple[tuple[float, float], ...]:
+    """Voiced stretches (seconds from `start_sec`) of a file's audio; () when it has none to find."""
+    from .caption_timing import voiced_intervals
+
+    stderr = run_ffmpeg(speech_levels_args(path, start_sec, duration_sec), what="finding speech for the captions")
+    return voiced_intervals(parse_speech_levels(stderr))

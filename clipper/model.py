@@ -176,3 +176,4 @@ class Cue:
     start_sec: float
     end_sec: float
     text: str
+    word_starts_sec: tuple[float, ...] = ()  # when each word of `text` is said, when known (karaoke)

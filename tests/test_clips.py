@@ -99,10 +99,13 @@ def test_cues_cover_the_span_words_in_order_a_few_at_a_time(synthetic_episode):
     cues = caption_cues(episode, span, 90)
     assert cues[0].start_sec >= 0 and cues[-1].end_sec <= span.duration_sec
     assert all(a.end_sec <= b.start_sec + 1e-6 for a, b in zip(cues, cues[1:]))
-    assert all(len(cue.text.split()) <= 3 and cue.end_sec > cue.start_sec for cue in cues)
+    assert all(len(cue.text.split()) <= 5 and cue.end_sec > cue.start_sec for cue in cues)
+    assert not [cue.text for cue in cues if cue.text.split()[-1] in ("the", "of", "a", "to", "on", "with")], "phrase ends"
     captions = " ".join(cue.text for cue in cues)
     assert captions in " ".join(line.text for line in episode.lines), "the words in spoken order, none left out"
-    assert captions.startswith("the target of minus fourteen LUFS. Range requests"), "the end of the line begun before 40 s"
+    begun = "We measure loudness with the EBU R128 scanner and compare it with the target of minus fourteen LUFS."
+    head = captions.split(" Range requests")[0]
+    assert begun.endswith(head) and len(head) < len(begun) / 2, "the end of the line begun before 40 s"
     assert captions.endswith("with and without"), "the words of the line going on past 90 s are cut there"
 
 
@@ -110,7 +113,7 @@ def test_cues_of_a_part_of_a_line_start_at_zero(synthetic_episode):
     episode = load_episode(synthetic_episode)
     span = custom_span(episode, (), 12, 15, 90)
     cues = caption_cues(episode, span, 90)
-    assert cues and cues[0].start_sec == 0 and cues[-1].end_sec == pytest.approx(3, abs=0.01)
+    assert cues and cues[0].start_sec < 0.3 and cues[-1].end_sec == pytest.approx(3, abs=0.01)
 
 
 def test_srt_of_cues_follows_the_format(synthetic_episode):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import jinja2
 
@@ -10,6 +11,11 @@ from ..templating import render as render_template
 
 TEMPLATE = "captions.ass.j2"
 FONT_NAME = "DejaVu Sans"  # shipped in clipper/fonts
+
+
+class CaptionStyle(Enum):
+    PLAIN = "plain"  # each cue in white, as it has always been
+    ACTIVE_WORD = "active-word"  # karaoke: the word being said in the title's colour, when word times are known
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,6 @@ def layout_for(width: int, height: int) -> CaptionLayout:
 
 
 def render(cues: tuple[Cue, ...], layout: CaptionLayout, duration_sec: float, environment: jinja2.Environment,
-           title: str = "", subtitle: str = "") -> str:
+           title: str = "", subtitle: str = "", style: CaptionStyle = CaptionStyle.PLAIN) -> str:
     return render_template(environment, TEMPLATE, cues=cues, title=title, subtitle=subtitle, duration=duration_sec,
-                           font=FONT_NAME, **layout.__dict__)
+                           font=FONT_NAME, active_word=style is CaptionStyle.ACTIVE_WORD, **layout.__dict__)
