@@ -10,9 +10,9 @@ import yaml
 from .errors import EpisodeError
 from .model import Clip, Episode, Header, Link, TranscriptItem, TranscriptLine
 from .people import load_guests
-from .timecode import parse_iso_duration, time_value_to_sec
+from .safe_yaml import SafeSourceLoader, clean_text
+from .timecode import MAX_SEC, parse_iso_duration, time_value_to_sec
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~8x faster (specs.md)
 _LINE_KEY = "__line__"
 _KEY_LINES = "__key_lines__"
 _MARKDOWN_LINK = re.compile(r"^\s*[*-]\s*\[(?P<title>[^\]]+)\]\((?P<url>[^)\s]+)\)")
@@ -20,7 +20,7 @@ _EPISODE_SUFFIXES = (".md", ".markdown", ".txt")
 _LINK_TITLES = {"youtube": "YouTube", "apple": "Apple Podcasts", "spotify": "Spotify", "anchor": "Anchor"}
 
 
-class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _LineLoader(SafeSourceLoader):  # type: ignore[misc, valid-type]
     """Records, in each mapping, the 1-based line it starts on (within the YAML text)."""
 
     def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
@@ -104,6 +104,8 @@ def split_front_matter(text: str, path: str) -> tuple[str, int, str]:
 def _load_yaml(front: str, offset: int, path: str) -> dict[str, Any]:
     try:
         data = yaml.load(front, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise EpisodeError("the front matter nests too deep", "write it as plain 'key: value' lines and lists", path, offset + 1) from None
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, front, offset, path) from None
     if not isinstance(data, dict):
@@ -116,7 +118,9 @@ def _yaml_error(exc: yaml.YAMLError, front: str, offset: int, path: str) -> Epis
     line = mark.line + 1 + offset if mark else offset + 1
     problem = getattr(exc, "problem", None) or "invalid YAML"
     source_line = front.splitlines()[line - offset - 1] if mark and line - offset - 1 < len(front.splitlines()) else ""
-    if "{{" in source_line or "{%" in front:
+    if "alias" in problem:
+        todo = "write the value out where the alias is"
+    elif "{{" in source_line or "{%" in front:
         todo = "this is an unfilled template: replace its {{ ... }} placeholders with real values"
     else:
         todo = "fix the YAML there (quote values that contain ': ', '#' or start with '{', '[' or '*')"
@@ -162,7 +166,7 @@ def _text_field(data: dict[str, Any], key: str, path: str, offset: int) -> str:
         return ""
     if isinstance(value, (dict, list)):
         raise EpisodeError(f"'{key}' should be text", f"write '{key}:' as a single (quoted) string", path, _field_line(data, key, offset))
-    return str(value).strip()
+    return _text(value)
 
 
 def _string_list(value: Any, key: str, path: str, offset: int, data: dict[str, Any]) -> list[str]:
@@ -170,9 +174,9 @@ def _string_list(value: Any, key: str, path: str, offset: int, data: dict[str, A
         return []
     if isinstance(value, str):
         return [value]
-    if not isinstance(value, list) or not all(isinstance(item, (str, int, float)) for item in value):
+    if not isinstance(value, list) or not all(isinstance(item, (str, int, float)) and not isinstance(item, bool) for item in value):
         raise EpisodeError(f"'{key}' should be a list of names", f"write '{key}: [a, b]'", path, _field_line(data, key, offset))
-    return [str(item) for item in value]
+    return [_text(item) for item in value]
 
 
 def _mapping(data: dict[str, Any], key: str, path: str, offset: int) -> dict[str, Any]:
@@ -214,10 +218,26 @@ def _clip(item: Any, path: str, offset: int, list_line: int) -> Clip:
     if not isinstance(item, dict):
         raise EpisodeError("a quotable clip is not a mapping", "give it name, startOffset and endOffset", path, list_line)
     line = item[_LINE_KEY] + offset
-    start, end = time_value_to_sec(item.get("startOffset")), time_value_to_sec(item.get("endOffset"))
+    start, end = _time(item, "startOffset", path, line), _time(item, "endOffset", path, line)
     if start is None or end is None:
         raise EpisodeError("a quotable clip has no numeric startOffset/endOffset", "give both, in seconds", path, line)
-    return Clip(str(item.get("name") or "").strip(), start, end, str(item.get("url") or ""), line)
+    return Clip(_text(item.get("name")), start, end, str(item.get("url") or ""), line)
+
+
+def _time(item: dict[str, Any], key: str, path: str, line: int) -> float | None:
+    """A time field in seconds; None when absent; an error when it is there but not a time."""
+    value = item.get(key)
+    if value is None or value == "":
+        return None
+    sec = time_value_to_sec(value)
+    if sec is None:
+        shown = repr(value) if isinstance(value, (str, int, float)) and len(repr(value)) < 40 else f"a {type(value).__name__}"
+        raise EpisodeError(f"'{key}' is not a time: {shown}", f"write seconds from 0 to {MAX_SEC:.0f} (71) or m:ss ('1:11')", path, line)
+    return sec
+
+
+def _text(value: Any) -> str:
+    return clean_text(str(value or "")).strip()
 
 
 def _transcript(value: Any, path: str, offset: int, line: int) -> tuple[TranscriptItem, ...]:
@@ -233,13 +253,13 @@ def _transcript_item(item: Any, path: str, offset: int, list_line: int) -> Trans
         raise EpisodeError("a transcript item is not a mapping", "write '- line: ...' with sec/time/who, or '- header: ...'", path, list_line)
     line = item[_LINE_KEY] + offset
     if "header" in item:
-        return Header(str(item["header"] or "").strip(), line)
+        return Header(_text(item["header"]), line)
     if "line" not in item:
         raise EpisodeError("a transcript item has neither 'line' nor 'header'", "add the text as 'line:'", path, line)
-    sec = time_value_to_sec(item.get("sec"))
+    sec = _time(item, "sec", path, line)
     if sec is None:
-        sec = time_value_to_sec(item.get("time"))
-    return TranscriptLine(str(item["line"] or "").strip(), str(item.get("who") or "").strip(), sec, line)
+        sec = _time(item, "time", path, line)
+    return TranscriptLine(_text(item["line"]), _text(item.get("who")), sec, line)
 
 
 def _body_links(body: str) -> list[Link]:
@@ -248,6 +268,6 @@ def _body_links(body: str) -> list[Link]:
     for text_line in body.splitlines():
         match = _MARKDOWN_LINK.match(text_line)
         if match and _is_url(match["url"]):
-            links.append(Link(match["title"].strip(), match["url"]))
+            links.append(Link(_text(match["title"]), match["url"]))
     return links
 
