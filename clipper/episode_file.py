@@ -8,7 +8,7 @@ from typing import Any
 import yaml
 
 from .errors import EpisodeError
-from .model import Clip, Episode, Header, Link, TranscriptItem, TranscriptLine
+from .model import Clip, Episode, Header, Link, Problem, TranscriptItem, TranscriptLine
 from .people import load_guests
 from .safe_yaml import SafeSourceLoader, clean_text
 from .timecode import MAX_SEC, parse_iso_duration, time_value_to_sec
@@ -134,6 +134,10 @@ def _build_episode(data: dict[str, Any], body: str, path: Path, offset: int, peo
         raise EpisodeError("the front matter has no 'title'", "add a 'title:' line", where, offset + 1)  # the first line of the front matter
     guest_ids = _string_list(data.get("guests"), "guests", where, offset, data)
     guests, warnings = load_guests(guest_ids, people_dir, where, _field_line(data, "guests", offset))
+    transcript, copies = without_copies(_transcript(data.get("transcript"), where, offset, _field_line(data, "transcript", offset)))
+    if copies:
+        warnings.append(Problem(where, copies[0].source_line, "warning", f"{len(copies)} transcript item(s) repeated from here on "
+                                "(a line again without its sec or who, or a header twice): each is used once; delete the copies"))
     ids, links = _mapping(data, "ids", where, offset), _mapping(data, "links", where, offset)
     return Episode(
         path=where,
@@ -149,7 +153,7 @@ def _build_episode(data: dict[str, Any], body: str, path: Path, offset: int, peo
         topics=tuple(_string_list(data.get("topics"), "topics", where, offset, data)),
         duration_sec=_duration(data, where, offset),
         clips=_clips(data.get("quotableClips"), where, offset, _field_line(data, "quotableClips", offset)),
-        transcript=_transcript(data.get("transcript"), where, offset, _field_line(data, "transcript", offset)),
+        transcript=transcript,
         body_links=tuple(_body_links(body)),
         warnings=tuple(warnings),
     )
@@ -260,6 +264,36 @@ def _transcript_item(item: Any, path: str, offset: int, list_line: int) -> Trans
     if sec is None:
         sec = _time(item, "time", path, line)
     return TranscriptLine(_text(item["line"]), _text(item.get("who")), sec, line)
+
+
+def without_copies(items: tuple[TranscriptItem, ...]) -> tuple[tuple[TranscriptItem, ...], list[TranscriptItem]]:
+    """The transcript with each line and header once, and the copies left out.
+
+    A line is a copy when another line has its text and at least its time and speaker (the timed,
+    attributed copy wins); a header is a copy of one with its title in the same run of headers.
+    """
+    complete: dict[str, list[TranscriptLine]] = {}
+    for item in items:
+        if isinstance(item, TranscriptLine) and item.sec is not None and item.who:
+            complete.setdefault(item.text, []).append(item)
+    kept: list[TranscriptItem] = []
+    copies: list[TranscriptItem] = []
+    run_titles: set[str] = set()
+    for item in items:
+        is_copy = item.title in run_titles if isinstance(item, Header) else _is_copy(item, complete.get(item.text, ()))
+        (copies if is_copy else kept).append(item)
+        run_titles = run_titles | {item.title} if isinstance(item, Header) else set()
+    return tuple(kept), sorted(copies, key=lambda item: item.source_line or 0)
+
+
+def _is_copy(line: TranscriptLine, complete_lines) -> bool:  # noqa: ANN001 - a sequence of TranscriptLine
+    """True when a complete line other than `line` says the same, and agrees with what `line` has."""
+    for other in complete_lines:
+        if other is line:
+            return False  # the first complete copy is the one kept
+        if line.who in ("", other.who) and line.sec in (None, other.sec):
+            return True
+    return False
 
 
 def _body_links(body: str) -> list[Link]:

@@ -47,14 +47,22 @@ def _transcript_problems(episode: Episode) -> list[Problem]:
     last_sec = None
     for line in episode.lines:
         if line.sec is None:
-            problems.append(Problem(episode.path, line.source_line, "warning", "transcript line has no 'sec' or 'time'"))
             continue
         if last_sec is not None and line.sec < last_sec:
             problems.append(Problem(episode.path, line.source_line, "warning", f"transcript line at {format_clock(line.sec)} comes after one at {format_clock(last_sec)}"))
-        if not line.who:
-            problems.append(Problem(episode.path, line.source_line, "warning", "transcript line has no speaker ('who')"))
         last_sec = line.sec
-    return problems + _lines_past_duration(episode)
+    untimed = [line for line in episode.lines if line.sec is None]
+    unattributed = [line for line in episode.lines if line.sec is not None and not line.who]
+    return (problems + _lines_past_duration(episode) + _said_once(episode, untimed, "no 'sec' or 'time'")
+            + _said_once(episode, unattributed, "no speaker ('who')"))
+
+
+def _said_once(episode: Episode, lines: list[TranscriptLine], what: str) -> list[Problem]:
+    """One problem for many lines alike, at the first of them, with their count."""
+    if not lines:
+        return []
+    message = f"transcript line has {what}" if len(lines) == 1 else f"{len(lines)} transcript lines have {what}, from this one on"
+    return [Problem(episode.path, lines[0].source_line, "warning", message)]
 
 
 def _lines_past_duration(episode: Episode) -> list[Problem]:

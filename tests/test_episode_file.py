@@ -19,7 +19,7 @@ def test_every_real_episode_loads(path):
     episode = read_episode(path, PEOPLE)
     assert episode.title and episode.slug
     assert all(guest.is_known for guest in episode.guests)
-    assert not episode.warnings
+    assert all("transcript item(s) repeated" in problem.message for problem in episode.warnings), episode.warnings
     for line in episode.lines:
         assert line.text
         assert line.sec is None or 0 <= line.sec < 4 * 3600
@@ -240,3 +240,24 @@ def test_only_http_links_are_links_in_a_people_file(tmp_path):
     assert [link.url for link in eve.links] == ["https://www.linkedin.com/in/data%3Atext%2Fhtml%2Chi/", "https://twitter.com/eve",
                                                 "https://github.com/x%29%20%5By%5D%28javascript%3Az"]
     assert [link.url for link in bob.links] == ["https://bob.example.com"]
+
+
+def test_lines_and_headers_written_twice_are_one_the_timed_attributed_copy_wins(tmp_path):
+    path = tmp_path / "ep.md"
+    path.write_text("---\ntitle: T\ntranscript:\n- header: Intro\n- header: Intro\n"
+                    "- line: Hello there.\n- line: Hello there.\n  sec: 5\n  who: Ann\n"  # the untimed copy first
+                    "- line: Yes.\n  sec: 9\n  who: Bob\n- line: Yes.\n  who: Bob\n"  # then after
+                    "- line: Yes.\n  sec: 30\n  who: Ann\n"  # said again, later, by another: not a copy
+                    "- header: Intro\n- line: Bye.\n  sec: 40\n  who: Ann\n- line: Bye.\n  sec: 40\n  who: Ann\n---\n")
+    episode = read_episode(path)
+    assert [(item.title,) if isinstance(item, Header) else (item.text, item.who, item.sec) for item in episode.transcript] == [
+        ("Intro",), ("Hello there.", "Ann", 5), ("Yes.", "Bob", 9), ("Yes.", "Ann", 30), ("Intro",), ("Bye.", "Ann", 40)]
+    assert [(problem.line, problem.message.split(" (")[0]) for problem in episode.warnings] == [
+        (5, "4 transcript item(s) repeated from here on")]
+
+
+def test_the_site_episode_with_every_header_twice_has_each_once():
+    path = PODCAST / "machine-learning-system-design-interview.md"
+    assert path.read_text(encoding="utf-8").count("- header: ") == 54
+    titles = [header.title for header in read_episode(path, PEOPLE).headers]
+    assert len(titles) == len(set(titles)) == 27
