@@ -1,6 +1,7 @@
 """Episode markdown (Jekyll front matter + a `Links:` body) → Episode."""
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Any
@@ -49,7 +50,21 @@ def resolve_episode_path(arg: str) -> Path:
     for candidate in (Path("_podcast") / f"{arg}.md", Path("_podcast") / f"{arg}.md.md", Path(f"{arg}.md")):
         if candidate.is_file():
             return candidate
-    raise EpisodeError("no such episode file", "give a path to an episode .md file or a slug in _podcast/", arg)
+    close = closest_episodes(arg)
+    hint = f"did you mean {' or '.join(repr(name) for name in close)}?" if close else "give a path to an episode .md file or a slug in _podcast/"
+    raise EpisodeError("no such episode file", hint, arg)
+
+
+def closest_episodes(arg: str) -> list[str]:
+    """Episode paths (in the folder named) or slugs (in `_podcast/` and here) most like `arg`."""
+    path = Path(arg)
+    if str(path.parent) != "." and path.parent.is_dir():
+        names = [found.name for found in path.parent.iterdir() if found.name.lower().endswith(_EPISODE_SUFFIXES)]
+        return [str(path.parent / name) for name in difflib.get_close_matches(path.name, sorted(names), n=3, cutoff=0.6)]
+    else:
+        names = [episode_slug(found) for folder in (Path("_podcast"), Path(".")) if folder.is_dir()
+                 for found in folder.iterdir() if found.name.lower().endswith((".md", ".markdown"))]
+    return difflib.get_close_matches(arg, sorted(set(names)), n=3, cutoff=0.6)
 
 
 def read_episode(path: Path, people_dir: Path | None = None) -> Episode:

@@ -26,8 +26,9 @@ def _clip_problems(episode: Episode) -> list[Problem]:
             report("error", f"ends ({clip.end_sec:g} s) before it starts ({clip.start_sec:g} s)")
         elif clip.end_sec - clip.start_sec < YOUTUBE_MIN_CHAPTER_SEC:
             report("warning", f"lasts {clip.end_sec - clip.start_sec:g} s, under {YOUTUBE_MIN_CHAPTER_SEC} s (merged into a neighbour for YouTube)")
-        if episode.duration_sec and clip.end_sec > episode.duration_sec + 1:
-            report("error", f"ends at {format_clock(clip.end_sec)}, past the episode's duration {format_clock(episode.duration_sec)}")
+        if episode.duration_sec and clip.end_sec > episode.duration_sec + 1:  # a warning: on the site, often the audio's duration
+            report("warning", f"ends at {format_clock(clip.end_sec)}, past the episode's duration {format_clock(episode.duration_sec)}: "
+                              "check 'duration' and the clip's endOffset")
         if previous and clip.start_sec < previous.start_sec:
             report("error", f"starts at {format_clock(clip.start_sec)}, before the clip above it ('{previous.name}' at {format_clock(previous.start_sec)}): out of order")
         elif previous and clip.start_sec < previous.end_sec:
