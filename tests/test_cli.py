@@ -201,3 +201,41 @@ def test_head_of_a_check_ends_quietly():
     result = subprocess.run(f"'{CLIPPER}' check '{PODCAST}' | head -1", shell=True, capture_output=True, text=True, check=False, timeout=120)
     assert result.stdout.endswith(": ok\n") and len(result.stdout.splitlines()) == 1
     assert "Traceback" not in result.stderr and "Error" not in result.stderr, result.stderr
+
+
+def _children(pid: int) -> set[int]:
+    children = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        children |= {int(child) for child in (task / "children").read_text().split()}
+    return children
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_killed_notes_leave_no_worker_running(tmp_path):
+    import signal
+    import time
+
+    process = subprocess.Popen([str(CLIPPER), "notes", str(PODCAST), "--people", str(PEOPLE), "--out", str(tmp_path), "--jobs", "2"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
+        workers = _children(process.pid)
+        time.sleep(0.02)
+    assert len(workers) == 2, "the pool's two workers were seen"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    still = [pid for pid in workers if _alive(pid)]
+    for pid in still:
+        os.kill(pid, signal.SIGKILL)
+    assert not still, "pool workers outlived a SIGKILLed clipper notes"
