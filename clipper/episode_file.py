@@ -144,7 +144,7 @@ def _yaml_error(exc: yaml.YAMLError, front: str, offset: int, path: str) -> Epis
 
 def _build_episode(data: dict[str, Any], body: str, path: Path, offset: int, people_dir: Path | None) -> Episode:
     where = str(path)
-    title = _text_field(data, "title", where, offset)
+    title = _one_line(_text_field(data, "title", where, offset))
     if not title:
         raise EpisodeError("the front matter has no 'title'", "add a 'title:' line", where, offset + 1)  # the first line of the front matter
     guest_ids = _string_list(data.get("guests"), "guests", where, offset, data)
@@ -158,7 +158,7 @@ def _build_episode(data: dict[str, Any], body: str, path: Path, offset: int, peo
         path=where,
         slug=episode_slug(path),
         title=title,
-        short=_text_field(data, "short", where, offset) or title,
+        short=_one_line(_text_field(data, "short", where, offset)) or title,
         guests=guests,
         youtube_id=str(ids.get("youtube") or ""),
         youtube_url=_youtube_url(ids, links),
@@ -195,7 +195,7 @@ def _string_list(value: Any, key: str, path: str, offset: int, data: dict[str, A
         return [value]
     if not isinstance(value, list) or not all(isinstance(item, (str, int, float)) and not isinstance(item, bool) for item in value):
         raise EpisodeError(f"'{key}' should be a list of names", f"write '{key}: [a, b]'", path, _field_line(data, key, offset))
-    return [_text(item) for item in value]
+    return [_one_line(item) for item in value]
 
 
 def _mapping(data: dict[str, Any], key: str, path: str, offset: int) -> dict[str, Any]:
@@ -240,7 +240,7 @@ def _clip(item: Any, path: str, offset: int, list_line: int) -> Clip:
     start, end = _time(item, "startOffset", path, line), _time(item, "endOffset", path, line)
     if start is None or end is None:
         raise EpisodeError("a quotable clip has no numeric startOffset/endOffset", "give both, in seconds", path, line)
-    return Clip(_text(item.get("name")), start, end, str(item.get("url") or ""), line)
+    return Clip(_one_line(item.get("name")), start, end, str(item.get("url") or ""), line)
 
 
 def _time(item: dict[str, Any], key: str, path: str, line: int) -> float | None:
@@ -259,6 +259,11 @@ def _text(value: Any) -> str:
     return clean_text(str(value or "")).strip()
 
 
+def _one_line(value: Any) -> str:
+    """Text that must stay on one line (titles, names, speakers): its line breaks become spaces."""
+    return " ".join(_text(value).split())
+
+
 def _transcript(value: Any, path: str, offset: int, line: int) -> tuple[TranscriptItem, ...]:
     if value is None:
         return ()
@@ -272,13 +277,13 @@ def _transcript_item(item: Any, path: str, offset: int, list_line: int) -> Trans
         raise EpisodeError("a transcript item is not a mapping", "write '- line: ...' with sec/time/who, or '- header: ...'", path, list_line)
     line = item[_LINE_KEY] + offset
     if "header" in item:
-        return Header(_text(item["header"]), line)
+        return Header(_one_line(item["header"]), line)
     if "line" not in item:
         raise EpisodeError("a transcript item has neither 'line' nor 'header'", "add the text as 'line:'", path, line)
     sec = _time(item, "sec", path, line)
     if sec is None:
         sec = _time(item, "time", path, line)
-    return TranscriptLine(_text(item["line"]), _text(item.get("who")), sec, line)
+    return TranscriptLine(_text(item["line"]), _one_line(item.get("who")), sec, line)
 
 
 def without_copies(items: tuple[TranscriptItem, ...]) -> tuple[tuple[TranscriptItem, ...], list[TranscriptItem]]:

@@ -67,7 +67,7 @@ def read_person(path: Path, people_dir: Path | None = None) -> Person | None:
         raise PeopleError("the people file has no front matter mapping", "write 'title: Name' between '---' lines", str(path), 1)
     return Person(
         id=path.stem,
-        name=clean_text(str(data.get("title") or path.stem)).strip(),
+        name=" ".join(clean_text(str(data.get("title") or path.stem)).split()),
         bio=_bio(clean_text(body)),
         links=tuple(_profile_links(data)),
     )
