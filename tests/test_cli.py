@@ -239,3 +239,30 @@ def test_killed_notes_leave_no_worker_running(tmp_path):
     for pid in still:
         os.kill(pid, signal.SIGKILL)
     assert not still, "pool workers outlived a SIGKILLed clipper notes"
+
+
+ATTACKS = {
+    "season-digits.md": ("---\ntitle: T\nseason: " + "9" * 4400 + "\n---\n", 3),
+    "sec-overflow.md": ("---\ntitle: T\ntranscript:\n- line: a\n  sec: 1.0e+309\n---\n", 4),
+    "sec-nan.md": ("---\ntitle: T\ntranscript:\n- line: a\n  sec: .nan\n---\n", 4),
+    "end-inf.md": ("---\ntitle: T\nquotableClips:\n- name: a\n  startOffset: 0\n  endOffset: .inf\n---\n", 4),
+    "sec-timestamp.md": ("---\ntitle: T\ntranscript:\n- line: a\n  sec: !!timestamp 2001-12-14 21:59:43.10\n---\n", 4),
+    "season-float.md": ("---\ntitle: T\nseason: !!float one\n---\n", 3),
+    "long-guest.md": ("---\ntitle: T\nguests:\n- " + "x" * 300 + "\n---\n", 3),
+    "secret-guest.md": ("---\ntitle: T\nguests: [../../secret]\n---\n", 3),
+    "bomb.md": ("---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                "c: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\ntitle: T\n---\n", 2),
+}
+
+
+def test_every_attack_file_is_one_line_and_the_batch_goes_on(capsys, tmp_path):
+    folder = _site(tmp_path, ["crisp-dm.md"])
+    for name, (text, _) in ATTACKS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "check", folder, "--people", PEOPLE)
+    assert code == 1 and out == f"{folder / 'crisp-dm.md'}: ok\n"
+    assert sorted(err.splitlines()) == sorted(f"clipper: {folder / name}:{line}: " + err.split(f"{folder / name}:{line}: ")[1].split("\n")[0]
+                                              for name, (_, line) in ATTACKS.items())
+    code, _, err = run(capsys, "notes", folder, "--people", PEOPLE, "--out", tmp_path / "out", "--jobs", "1")
+    assert code == 1 and f"1 written, 0 unchanged, {len(ATTACKS)} failed" in err
+    assert [path.name for path in (tmp_path / "out").iterdir()] == ["crisp-dm"]
