@@ -38,4 +38,6 @@ SafeSourceLoader.add_constructor("tag:yaml.org,2002:str", SafeSourceLoader.const
 
 def clean_text(text: str) -> str:
     """Text without terminal escape sequences and control characters (newlines and tabs stay)."""
+    if text.isprintable():  # most text: nothing to do, found at C speed
+        return text
     return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
