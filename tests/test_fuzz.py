@@ -215,3 +215,14 @@ def test_the_attack_inputs_are_one_line_each(tmp_path):
         assert every_step(path), text[:40]
     path.write_text("---\ntitle: T\n" + "a:\n " * 3000 + " b\n---\n", encoding="utf-8")  # deep, but YAML
     every_step(path)
+
+
+@pytest.mark.parametrize("sentences", [["x" * 695 + " end.", "Bye now."], ["word " * 59 + "one.", "word " * 89 + "end.", "Bye now."]])
+def test_a_long_paragraph_ending_in_a_few_words_loses_nothing(sentences):
+    """Found by the fuzz campaign: the last few words were added to the wrong part, or past the end (IndexError)."""
+    from clipper.transcript_import import Piece, _split_long
+
+    paragraph = Piece(" ".join(sentences), "Ann", 0.0, 1)
+    parts = _split_long(paragraph, 60.0, 700)
+    assert " ".join(part.text for part in parts).split() == paragraph.text.split()
+    assert parts[-1].text.endswith("end. Bye now.")
