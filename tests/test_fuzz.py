@@ -2,7 +2,7 @@
 
 Every input either works or gives one ClipperError line: never another exception (a traceback),
 a hang past a few seconds, or memory blown. The runs are derandomized, so CI sees the same inputs
-every time; CLIPPER_FUZZ_EXAMPLES=N runs a larger campaign by hand.
+every time; CLIPPER_FUZZ_EXAMPLES=N runs a larger campaign of random inputs by hand.
 """
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ from .conftest import PEOPLE, PODCAST, SEEDS
 EXAMPLES = int(os.environ.get("CLIPPER_FUZZ_EXAMPLES", "60"))
 SECONDS_PER_INPUT = 5
 MEMORY_HEADROOM = 2 << 30  # bytes of address space an input may add
-FUZZ = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None,
+CAMPAIGN = "CLIPPER_FUZZ_EXAMPLES" in os.environ  # by hand: random inputs; in `make test`: the same ones every run
+FUZZ = settings(max_examples=EXAMPLES, derandomize=not CAMPAIGN, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 ENVIRONMENT = make_environment(None)
 
