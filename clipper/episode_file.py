@@ -322,6 +322,6 @@ def _body_links(body: str) -> list[Link]:
     for text_line in body.splitlines():
         match = _MARKDOWN_LINK.match(text_line)
         if match and _is_url(match["url"]):
-            links.append(Link(_text(match["title"]), match["url"]))
+            links.append(Link(_text(match["title"]), _text(match["url"])))
     return links
 

@@ -7,7 +7,7 @@ import pytest
 
 from clipper.episode_file import episode_slug, read_episode
 from clipper.errors import EpisodeError, PeopleError
-from clipper.model import Header
+from clipper.model import Header, Link
 
 from .conftest import BROKEN_EPISODES, GOOD_EPISODES, PEOPLE, PODCAST, SEEDS
 
@@ -226,6 +226,8 @@ def test_control_characters_and_escape_sequences_are_dropped_at_load(tmp_path):
     episode = read_episode(path, people)
     assert (episode.title, episode.lines[0].text, episode.lines[0].who, episode.headers[0].title) == ("A title", "hi there", "Bob", "Part")
     assert (episode.guests[0].name, episode.guests[0].bio) == ("Eve Red", "Bio here")
+    path.write_text("---\ntitle: T\n---\nLinks:\n- [Site\x1b[2J](https://example.com/\x1b]0;x\x07a)\n", encoding="utf-8")
+    assert read_episode(path).body_links[0] == Link("Site", "https://example.com/a")
 
 
 def test_only_http_links_are_links_in_a_people_file(tmp_path):
