@@ -55,7 +55,7 @@ def bounded(seconds: float = SECONDS_PER_INPUT) -> Iterator[None]:
     used = _address_space()
     previous = signal.signal(signal.SIGALRM, hang)
     signal.setitimer(signal.ITIMER_REAL, seconds)
-    if used:
+    if used and (hard == resource.RLIM_INFINITY or used + MEMORY_HEADROOM < hard):
         resource.setrlimit(resource.RLIMIT_AS, (used + MEMORY_HEADROOM, hard))
     try:
         yield
