@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .chapters import ChapterSet, YoutubeChapters, derive_chapters, episode_end_sec, fit_youtube, shorten_titles
+from .children import die_with_parent
 from .episode_file import default_people_dir, episode_slug, read_episode, resolve_episode_path
 from .errors import ChapterError, ClipperError, EpisodeError
 from .formats import CHAPTER_FORMATS
@@ -169,25 +170,44 @@ def make_notes(options: NotesOptions, on_progress: Callable[[NotesResult, int, i
         for task in work:
             report(_write_notes(task))
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
             for result in pool.map(_write_notes, work, chunksize=1):
                 report(result)
     return NotesReport(tuple(results))
 
 
-def expand_episode_args(args: tuple[str, ...]) -> list[str]:
-    """Files and slugs as given; a folder stands for the episode files in it."""
+@dataclass(frozen=True)
+class EpisodeSelection:
+    episodes: tuple[str, ...]
+    skipped: tuple[str, ...] = ()  # files of the folders given whose names start with `_`
+
+
+def select_episodes(args: tuple[str, ...]) -> EpisodeSelection:
+    """Files and slugs as given; a folder stands for the episode files in it.
+
+    In a folder, files whose names start with `_` are left out, as Jekyll leaves them out of a
+    site (`_template.md`, drafts); named one by one, they are episodes like any other.
+    """
     episodes: list[str] = []
+    skipped: list[str] = []
     for arg in args:
         folder = Path(arg)
         if folder.is_dir():
-            found = [str(path) for path in sorted(folder.iterdir()) if path.is_file() and path.suffix.lower() in (".md", ".markdown")]
-            if not found:
-                raise EpisodeError("the folder holds no episode files (*.md)", "give episode files, or a folder such as _podcast/", str(folder))
-            episodes.extend(found)
-        elif arg not in episodes:
+            found = [path for path in sorted(folder.iterdir()) if path.is_file() and path.suffix.lower() in (".md", ".markdown")]
+            hidden = [str(path) for path in found if path.name.startswith("_")]
+            if len(hidden) == len(found):
+                todo = "name such a file to use it" if hidden else "give episode files, or a folder such as _podcast/"
+                raise EpisodeError("the folder holds no episode files (*.md not starting with '_')", todo, str(folder))
+            episodes.extend(str(path) for path in found if str(path) not in hidden)
+            skipped.extend(hidden)
+        else:
             episodes.append(arg)
-    return list(dict.fromkeys(episodes))
+    return EpisodeSelection(tuple(dict.fromkeys(episodes)), tuple(dict.fromkeys(skipped)))
+
+
+def expand_episode_args(args: tuple[str, ...]) -> list[str]:
+    """The episodes that files, slugs and folders stand for (see select_episodes)."""
+    return list(select_episodes(args).episodes)
 
 
 @dataclass(frozen=True)

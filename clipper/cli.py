@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import logging
+import os
 import re
 import signal
 import sys
@@ -17,6 +19,28 @@ from .timecode import format_clock, parse_clock
 EXIT_OK = 0
 EXIT_FAILED = 1  # a check found errors, or some episodes failed
 EXIT_USAGE = 2
+EXIT_BROKEN_PIPE = 128 + 13  # SIGPIPE, as `yes | head` ends
+
+
+class _Parser(argparse.ArgumentParser):
+    """No abbreviated options (`--for` is not `--force`); an unknown option is said with the usage
+    of the (sub)command it was given to, and the closest options it has."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - argparse's
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+
+    def parse_known_args(self, args=None, namespace=None):  # noqa: ANN001, ANN201 - argparse's
+        namespace, extras = super().parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(extras)}{self._did_you_mean(extras)}")
+        return namespace, extras
+
+    def _did_you_mean(self, extras: list[str]) -> str:
+        options = [option for option in self._option_string_actions if option.startswith("--") and option != "--help"]
+        close = [match for extra in extras if extra.startswith("-")
+                 for match in difflib.get_close_matches(extra.split("=")[0], options, n=2, cutoff=0.6)]
+        return f" (did you mean {' or '.join(dict.fromkeys(close))}?)" if close else ""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,7 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     _show_log(verbose=getattr(args, "verbose", False))
     previous = signal.signal(signal.SIGTERM, _interrupt)  # a killed run cleans up like Ctrl-C: no half-written outputs
     try:
-        return args.run(args)
+        status = args.run(args)
+        sys.stdout.flush()  # here, so that a reader gone (`| head`) is seen inside the try
+        return status
+    except BrokenPipeError:
+        _discard_output()
+        return EXIT_BROKEN_PIPE
     except ClipperError as exc:
         print(f"clipper: {exc.message}", file=sys.stderr)
         return EXIT_FAILED
@@ -48,6 +77,16 @@ def _show_log(verbose: bool) -> None:
     logger.propagate = False
 
 
+def _discard_output() -> None:
+    """The reader of stdout/stderr is gone (`clipper check | head -1`): end quietly, as Unix tools do."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())  # Python's flush at exit then writes nowhere, without a traceback
+        except (OSError, ValueError):
+            pass
+
+
 class _Terminated(KeyboardInterrupt):
     """SIGTERM, handled like Ctrl-C; the exit status still says which (143, not 130)."""
 
@@ -57,7 +96,7 @@ def _interrupt(signum: int, frame: object) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="clipper", description="Show notes, chapters and social clips from podcast episode files.")
+    parser = _Parser(prog="clipper", description="Show notes, chapters and social clips from podcast episode files.")
     parser.add_argument("--version", action="version", version=f"clipper {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     _add_check(commands)
@@ -116,7 +155,16 @@ def _add_check(commands) -> None:  # noqa: ANN001 - argparse's private subparser
     parser.set_defaults(run=_run_check)
 
 
+def _say_skipped(episodes: list[str]) -> None:
+    skipped = api.select_episodes(tuple(episodes)).skipped
+    if skipped:
+        names = ", ".join(Path(name).name for name in skipped[:3]) + (", …" if len(skipped) > 3 else "")
+        print(f"clipper: skipped {len(skipped)} file(s) whose names start with '_' ({names}), as Jekyll does; "
+              "name one to use it", file=sys.stderr)
+
+
 def _run_check(args: argparse.Namespace) -> int:
+    _say_skipped(args.episodes)
     results = api.check_episodes(args.episodes, args.people)
     for result in results:
         if result.error:
@@ -160,6 +208,7 @@ def _add_notes(commands) -> None:  # noqa: ANN001
 
 
 def _run_notes(args: argparse.Namespace) -> int:
+    _say_skipped(args.episodes)
     options = api.NotesOptions(tuple(args.episodes), args.out, args.people, args.templates, args.jobs, args.force)
     report = api.make_notes(options, on_progress=_print_progress)
     for failure in report.failures:

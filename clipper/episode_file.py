@@ -1,6 +1,7 @@
 """Episode markdown (Jekyll front matter + a `Links:` body) → Episode."""
 from __future__ import annotations
 
+import difflib
 import re
 from pathlib import Path
 from typing import Any
@@ -8,11 +9,11 @@ from typing import Any
 import yaml
 
 from .errors import EpisodeError
-from .model import Clip, Episode, Header, Link, TranscriptItem, TranscriptLine
+from .model import Clip, Episode, Header, Link, Problem, TranscriptItem, TranscriptLine
 from .people import load_guests
-from .timecode import parse_iso_duration, time_value_to_sec
+from .safe_yaml import SafeSourceLoader, clean_text
+from .timecode import MAX_SEC, parse_iso_duration, time_value_to_sec
 
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~8x faster (specs.md)
 _LINE_KEY = "__line__"
 _KEY_LINES = "__key_lines__"
 _MARKDOWN_LINK = re.compile(r"^\s*[*-]\s*\[(?P<title>[^\]]+)\]\((?P<url>[^)\s]+)\)")
@@ -20,7 +21,7 @@ _EPISODE_SUFFIXES = (".md", ".markdown", ".txt")
 _LINK_TITLES = {"youtube": "YouTube", "apple": "Apple Podcasts", "spotify": "Spotify", "anchor": "Anchor"}
 
 
-class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _LineLoader(SafeSourceLoader):  # type: ignore[misc, valid-type]
     """Records, in each mapping, the 1-based line it starts on (within the YAML text)."""
 
     def construct_mapping(self, node, deep=False):  # noqa: ANN001 - PyYAML's signature
@@ -49,7 +50,21 @@ def resolve_episode_path(arg: str) -> Path:
     for candidate in (Path("_podcast") / f"{arg}.md", Path("_podcast") / f"{arg}.md.md", Path(f"{arg}.md")):
         if candidate.is_file():
             return candidate
-    raise EpisodeError("no such episode file", "give a path to an episode .md file or a slug in _podcast/", arg)
+    close = closest_episodes(arg)
+    hint = f"did you mean {' or '.join(repr(name) for name in close)}?" if close else "give a path to an episode .md file or a slug in _podcast/"
+    raise EpisodeError("no such episode file", hint, arg)
+
+
+def closest_episodes(arg: str) -> list[str]:
+    """Episode paths (in the folder named) or slugs (in `_podcast/` and here) most like `arg`."""
+    path = Path(arg)
+    if str(path.parent) != "." and path.parent.is_dir():
+        names = [found.name for found in path.parent.iterdir() if found.name.lower().endswith(_EPISODE_SUFFIXES)]
+        return [str(path.parent / name) for name in difflib.get_close_matches(path.name, sorted(names), n=3, cutoff=0.6)]
+    else:
+        names = [episode_slug(found) for folder in (Path("_podcast"), Path(".")) if folder.is_dir()
+                 for found in folder.iterdir() if found.name.lower().endswith((".md", ".markdown"))]
+    return difflib.get_close_matches(arg, sorted(set(names)), n=3, cutoff=0.6)
 
 
 def read_episode(path: Path, people_dir: Path | None = None) -> Episode:
@@ -104,6 +119,8 @@ def split_front_matter(text: str, path: str) -> tuple[str, int, str]:
 def _load_yaml(front: str, offset: int, path: str) -> dict[str, Any]:
     try:
         data = yaml.load(front, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except RecursionError:
+        raise EpisodeError("the front matter nests too deep", "write it as plain 'key: value' lines and lists", path, offset + 1) from None
     except yaml.YAMLError as exc:
         raise _yaml_error(exc, front, offset, path) from None
     if not isinstance(data, dict):
@@ -116,7 +133,9 @@ def _yaml_error(exc: yaml.YAMLError, front: str, offset: int, path: str) -> Epis
     line = mark.line + 1 + offset if mark else offset + 1
     problem = getattr(exc, "problem", None) or "invalid YAML"
     source_line = front.splitlines()[line - offset - 1] if mark and line - offset - 1 < len(front.splitlines()) else ""
-    if "{{" in source_line or "{%" in front:
+    if "alias" in problem:
+        todo = "write the value out where the alias is"
+    elif "{{" in source_line or "{%" in front:
         todo = "this is an unfilled template: replace its {{ ... }} placeholders with real values"
     else:
         todo = "fix the YAML there (quote values that contain ': ', '#' or start with '{', '[' or '*')"
@@ -125,17 +144,21 @@ def _yaml_error(exc: yaml.YAMLError, front: str, offset: int, path: str) -> Epis
 
 def _build_episode(data: dict[str, Any], body: str, path: Path, offset: int, people_dir: Path | None) -> Episode:
     where = str(path)
-    title = _text_field(data, "title", where, offset)
+    title = _one_line(_text_field(data, "title", where, offset))
     if not title:
         raise EpisodeError("the front matter has no 'title'", "add a 'title:' line", where, offset + 1)  # the first line of the front matter
     guest_ids = _string_list(data.get("guests"), "guests", where, offset, data)
     guests, warnings = load_guests(guest_ids, people_dir, where, _field_line(data, "guests", offset))
+    transcript, copies = without_copies(_transcript(data.get("transcript"), where, offset, _field_line(data, "transcript", offset)))
+    if copies:
+        warnings.append(Problem(where, copies[0].source_line, "warning", f"{len(copies)} transcript item(s) repeated from here on "
+                                "(a line again without its sec or who, or a header twice): each is used once; delete the copies"))
     ids, links = _mapping(data, "ids", where, offset), _mapping(data, "links", where, offset)
     return Episode(
         path=where,
         slug=episode_slug(path),
         title=title,
-        short=_text_field(data, "short", where, offset) or title,
+        short=_one_line(_text_field(data, "short", where, offset)) or title,
         guests=guests,
         youtube_id=str(ids.get("youtube") or ""),
         youtube_url=_youtube_url(ids, links),
@@ -145,7 +168,7 @@ def _build_episode(data: dict[str, Any], body: str, path: Path, offset: int, peo
         topics=tuple(_string_list(data.get("topics"), "topics", where, offset, data)),
         duration_sec=_duration(data, where, offset),
         clips=_clips(data.get("quotableClips"), where, offset, _field_line(data, "quotableClips", offset)),
-        transcript=_transcript(data.get("transcript"), where, offset, _field_line(data, "transcript", offset)),
+        transcript=transcript,
         body_links=tuple(_body_links(body)),
         warnings=tuple(warnings),
     )
@@ -162,7 +185,7 @@ def _text_field(data: dict[str, Any], key: str, path: str, offset: int) -> str:
         return ""
     if isinstance(value, (dict, list)):
         raise EpisodeError(f"'{key}' should be text", f"write '{key}:' as a single (quoted) string", path, _field_line(data, key, offset))
-    return str(value).strip()
+    return _text(value)
 
 
 def _string_list(value: Any, key: str, path: str, offset: int, data: dict[str, Any]) -> list[str]:
@@ -170,9 +193,9 @@ def _string_list(value: Any, key: str, path: str, offset: int, data: dict[str, A
         return []
     if isinstance(value, str):
         return [value]
-    if not isinstance(value, list) or not all(isinstance(item, (str, int, float)) for item in value):
+    if not isinstance(value, list) or not all(isinstance(item, (str, int, float)) and not isinstance(item, bool) for item in value):
         raise EpisodeError(f"'{key}' should be a list of names", f"write '{key}: [a, b]'", path, _field_line(data, key, offset))
-    return [str(item) for item in value]
+    return [_one_line(item) for item in value]
 
 
 def _mapping(data: dict[str, Any], key: str, path: str, offset: int) -> dict[str, Any]:
@@ -214,10 +237,31 @@ def _clip(item: Any, path: str, offset: int, list_line: int) -> Clip:
     if not isinstance(item, dict):
         raise EpisodeError("a quotable clip is not a mapping", "give it name, startOffset and endOffset", path, list_line)
     line = item[_LINE_KEY] + offset
-    start, end = time_value_to_sec(item.get("startOffset")), time_value_to_sec(item.get("endOffset"))
+    start, end = _time(item, "startOffset", path, line), _time(item, "endOffset", path, line)
     if start is None or end is None:
         raise EpisodeError("a quotable clip has no numeric startOffset/endOffset", "give both, in seconds", path, line)
-    return Clip(str(item.get("name") or "").strip(), start, end, str(item.get("url") or ""), line)
+    return Clip(_one_line(item.get("name")), start, end, str(item.get("url") or ""), line)
+
+
+def _time(item: dict[str, Any], key: str, path: str, line: int) -> float | None:
+    """A time field in seconds; None when absent; an error when it is there but not a time."""
+    value = item.get(key)
+    if value is None or value == "":
+        return None
+    sec = time_value_to_sec(value)
+    if sec is None:
+        shown = repr(value) if isinstance(value, (str, int, float)) and len(repr(value)) < 40 else f"a {type(value).__name__}"
+        raise EpisodeError(f"'{key}' is not a time: {shown}", f"write seconds from 0 to {MAX_SEC:.0f} (71) or m:ss ('1:11')", path, line)
+    return sec
+
+
+def _text(value: Any) -> str:
+    return clean_text(str(value or "")).strip()
+
+
+def _one_line(value: Any) -> str:
+    """Text that must stay on one line (titles, names, speakers): its line breaks become spaces."""
+    return " ".join(_text(value).split())
 
 
 def _transcript(value: Any, path: str, offset: int, line: int) -> tuple[TranscriptItem, ...]:
@@ -233,13 +277,43 @@ def _transcript_item(item: Any, path: str, offset: int, list_line: int) -> Trans
         raise EpisodeError("a transcript item is not a mapping", "write '- line: ...' with sec/time/who, or '- header: ...'", path, list_line)
     line = item[_LINE_KEY] + offset
     if "header" in item:
-        return Header(str(item["header"] or "").strip(), line)
+        return Header(_one_line(item["header"]), line)
     if "line" not in item:
         raise EpisodeError("a transcript item has neither 'line' nor 'header'", "add the text as 'line:'", path, line)
-    sec = time_value_to_sec(item.get("sec"))
+    sec = _time(item, "sec", path, line)
     if sec is None:
-        sec = time_value_to_sec(item.get("time"))
-    return TranscriptLine(str(item["line"] or "").strip(), str(item.get("who") or "").strip(), sec, line)
+        sec = _time(item, "time", path, line)
+    return TranscriptLine(_text(item["line"]), _one_line(item.get("who")), sec, line)
+
+
+def without_copies(items: tuple[TranscriptItem, ...]) -> tuple[tuple[TranscriptItem, ...], list[TranscriptItem]]:
+    """The transcript with each line and header once, and the copies left out.
+
+    A line is a copy when another line has its text and at least its time and speaker (the timed,
+    attributed copy wins); a header is a copy of one with its title in the same run of headers.
+    """
+    complete: dict[str, list[TranscriptLine]] = {}
+    for item in items:
+        if isinstance(item, TranscriptLine) and item.sec is not None and item.who:
+            complete.setdefault(item.text, []).append(item)
+    kept: list[TranscriptItem] = []
+    copies: list[TranscriptItem] = []
+    run_titles: set[str] = set()
+    for item in items:
+        is_copy = item.title in run_titles if isinstance(item, Header) else _is_copy(item, complete.get(item.text, ()))
+        (copies if is_copy else kept).append(item)
+        run_titles = run_titles | {item.title} if isinstance(item, Header) else set()
+    return tuple(kept), sorted(copies, key=lambda item: item.source_line or 0)
+
+
+def _is_copy(line: TranscriptLine, complete_lines) -> bool:  # noqa: ANN001 - a sequence of TranscriptLine
+    """True when a complete line other than `line` says the same, and agrees with what `line` has."""
+    for other in complete_lines:
+        if other is line:
+            return False  # the first complete copy is the one kept
+        if line.who in ("", other.who) and line.sec in (None, other.sec):
+            return True
+    return False
 
 
 def _body_links(body: str) -> list[Link]:
@@ -248,6 +322,6 @@ def _body_links(body: str) -> list[Link]:
     for text_line in body.splitlines():
         match = _MARKDOWN_LINK.match(text_line)
         if match and _is_url(match["url"]):
-            links.append(Link(match["title"].strip(), match["url"]))
+            links.append(Link(_text(match["title"]), _text(match["url"])))
     return links
 

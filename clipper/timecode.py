@@ -1,6 +1,7 @@
 """Every conversion between seconds and text lives here."""
 from __future__ import annotations
 
+import math
 import re
 
 _ISO_DURATION = re.compile(
@@ -8,6 +9,7 @@ _ISO_DURATION = re.compile(
     r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
 )
 _CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)$")
+MAX_SEC = 7 * 86400.0  # a week: longer "times" are typos or attacks (1e309 is inf), not episodes
 WORDS_PER_SEC = 2.5  # ~150 words a minute: how long text takes to say when nothing tells
 
 
@@ -59,9 +61,9 @@ def parse_clock(text: str) -> float | None:
     match = _CLOCK.match(text)
     if match:
         hours, minutes, seconds = match.groups()
-        return int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds)
+        return _plausible(float(hours or 0) * 3600 + int(minutes) * 60 + float(seconds))
     try:
-        return float(text)
+        return _plausible(float(text))
     except ValueError:
         return None
 
@@ -75,10 +77,15 @@ def time_value_to_sec(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value)
+        return _plausible(float(value))
     if isinstance(value, str):
         return parse_clock(value)
     return None
+
+
+def _plausible(sec: float | None) -> float | None:
+    """`sec` when it is a finite time from 0 to MAX_SEC, else None (NaN, inf, -5, 1e300)."""
+    return sec if sec is not None and math.isfinite(sec) and 0 <= sec <= MAX_SEC else None
 
 
 def parse_iso_duration(text: str) -> float | None:
@@ -87,4 +94,4 @@ def parse_iso_duration(text: str) -> float | None:
     if not match or text.strip() in ("P", "PT"):
         return None
     parts = {k: float(v) if v else 0.0 for k, v in match.groupdict().items()}
-    return parts["days"] * 86400 + parts["hours"] * 3600 + parts["minutes"] * 60 + parts["seconds"]
+    return _plausible(parts["days"] * 86400 + parts["hours"] * 3600 + parts["minutes"] * 60 + parts["seconds"])

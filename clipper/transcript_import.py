@@ -317,7 +317,8 @@ def _split_long(paragraph: Piece, next_sec: float | None, limit: int) -> list[Tr
         else:
             parts.append(sentence)
     if len(parts) > 1 and len(parts[-1].split()) <= 3:
-        parts[-2] += " " + parts.pop()
+        last = parts.pop()  # popped first: `parts[-2] += parts.pop()` writes to the wrong item, or past the end
+        parts[-1] += " " + last
     return _timed_parts(paragraph, parts, next_sec)
 
 

@@ -26,8 +26,9 @@ def _clip_problems(episode: Episode) -> list[Problem]:
             report("error", f"ends ({clip.end_sec:g} s) before it starts ({clip.start_sec:g} s)")
         elif clip.end_sec - clip.start_sec < YOUTUBE_MIN_CHAPTER_SEC:
             report("warning", f"lasts {clip.end_sec - clip.start_sec:g} s, under {YOUTUBE_MIN_CHAPTER_SEC} s (merged into a neighbour for YouTube)")
-        if episode.duration_sec and clip.end_sec > episode.duration_sec + 1:
-            report("error", f"ends at {format_clock(clip.end_sec)}, past the episode's duration {format_clock(episode.duration_sec)}")
+        if episode.duration_sec and clip.end_sec > episode.duration_sec + 1:  # a warning: on the site, often the audio's duration
+            report("warning", f"ends at {format_clock(clip.end_sec)}, past the episode's duration {format_clock(episode.duration_sec)}: "
+                              "check 'duration' and the clip's endOffset")
         if previous and clip.start_sec < previous.start_sec:
             report("error", f"starts at {format_clock(clip.start_sec)}, before the clip above it ('{previous.name}' at {format_clock(previous.start_sec)}): out of order")
         elif previous and clip.start_sec < previous.end_sec:
@@ -47,14 +48,22 @@ def _transcript_problems(episode: Episode) -> list[Problem]:
     last_sec = None
     for line in episode.lines:
         if line.sec is None:
-            problems.append(Problem(episode.path, line.source_line, "warning", "transcript line has no 'sec' or 'time'"))
             continue
         if last_sec is not None and line.sec < last_sec:
             problems.append(Problem(episode.path, line.source_line, "warning", f"transcript line at {format_clock(line.sec)} comes after one at {format_clock(last_sec)}"))
-        if not line.who:
-            problems.append(Problem(episode.path, line.source_line, "warning", "transcript line has no speaker ('who')"))
         last_sec = line.sec
-    return problems + _lines_past_duration(episode)
+    untimed = [line for line in episode.lines if line.sec is None]
+    unattributed = [line for line in episode.lines if line.sec is not None and not line.who]
+    return (problems + _lines_past_duration(episode) + _said_once(episode, untimed, "no 'sec' or 'time'")
+            + _said_once(episode, unattributed, "no speaker ('who')"))
+
+
+def _said_once(episode: Episode, lines: list[TranscriptLine], what: str) -> list[Problem]:
+    """One problem for many lines alike, at the first of them, with their count."""
+    if not lines:
+        return []
+    message = f"transcript line has {what}" if len(lines) == 1 else f"{len(lines)} transcript lines have {what}, from this one on"
+    return [Problem(episode.path, lines[0].source_line, "warning", message)]
 
 
 def _lines_past_duration(episode: Episode) -> list[Problem]:

@@ -48,3 +48,43 @@ def test_quotable_clips_block_has_the_site_shape():
     first = data["quotableClips"][1]
     assert list(first) == ["name", "startOffset", "url", "endOffset"]
     assert first == {"name": "Tom & <Jerry> --> part", "startOffset": 71, "url": "https://www.youtube.com/watch?v=abc&t=71", "endOffset": 3600}
+
+
+def test_srt_keeps_no_markup_a_player_would_interpret():
+    from clipper.formats import srt
+    from clipper.model import Cue
+
+    cues = (Cue(0, 1.5, "<b>bold</b> and <font color=\"red\">red</font>"), Cue(1.5, 3, "{\\an8}on top <<i>i>x"), Cue(3, 4, "<b></b>"))
+    text = srt.render(cues)
+    assert text == "1\n00:00:00,000 --> 00:00:01,500\nbold and red\n\n2\n00:00:01,500 --> 00:00:03,000\non top x\n\n3\n00:00:03,000 --> 00:00:04,000\n \n"
+    assert "I <3 data, 2 < 3" in srt.render((Cue(0, 1, "I <3 data, 2 < 3"),))
+
+
+def test_notes_json_is_never_given_nan_or_infinity():
+    import pytest
+
+    from clipper.api import build_show_notes
+    from clipper.formats import notes_json
+    from clipper.model import ShowNotes, Summary
+
+    notes = build_show_notes(Episode(path="x.md", slug="x", title="T"))
+    broken = ShowNotes(notes.episode, (Chapter("A", float("-inf"), 10),), "quotableClips", (), "", Summary())
+    with pytest.raises(ValueError, match="JSON compliant"):
+        notes_json.render(broken)
+
+
+def test_unknown_guests_are_never_named_by_their_id(tmp_path):
+    from clipper.api import build_show_notes, render_notes
+    from clipper.episode_file import read_episode
+    from clipper.templating import make_environment
+
+    from .conftest import PEOPLE
+
+    path = tmp_path / "ep.md"
+    path.write_text("---\ntitle: T\nguests: [xiahebleinagle, alexeygrigorev]\n---\n", encoding="utf-8")
+    files = render_notes(build_show_notes(read_episode(path, PEOPLE)), make_environment(None))
+    assert "xiahebleinagle" not in files["notes.md"] + files["youtube.txt"]
+    assert json.loads(files["notes.json"])["guests"][0] == {"id": "xiahebleinagle", "name": "", "bio": "", "links": [], "is_known": False}
+    assert "## Guest\n\n- **Alexey Grigorev**" in files["notes.md"]
+    alone = render_notes(build_show_notes(read_episode(path, tmp_path)), make_environment(None))
+    assert "Guest" not in alone["notes.md"] and "xiahebleinagle" not in alone["notes.md"] + alone["youtube.txt"]

@@ -26,9 +26,10 @@ NOTES_FILES = set(api.NOTES_FILES)
 
 @pytest.fixture(scope="module")
 def folder_run(tmp_path_factory):
-    """The whole corpus folder, in parallel, through the CLI."""
+    """The whole corpus folder, in parallel, through the CLI; its `_` files (skipped in a folder) are named too, the broken ones."""
     out = tmp_path_factory.mktemp("out")
-    result = subprocess.run([sys.executable, "-m", "clipper", "notes", str(PODCAST), "--out", str(out), "--people", str(PEOPLE)],
+    broken = [str(PODCAST / name) for name in BROKEN_EPISODES]
+    result = subprocess.run([sys.executable, "-m", "clipper", "notes", str(PODCAST), *broken, "--out", str(out), "--people", str(PEOPLE)],
                             capture_output=True, text=True, check=False)
     return out, result
 
@@ -37,8 +38,9 @@ def test_folder_run_goes_past_bad_files_and_reports_them(folder_run):
     out, result = folder_run
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    good = [p for p in PODCAST.iterdir() if p.name not in BROKEN_EPISODES]
+    good = [p for p in PODCAST.iterdir() if not p.name.startswith("_")]
     assert f"clipper: {len(good)} written, 0 unchanged, 2 failed" in result.stderr
+    assert "clipper: skipped 3 file(s) whose names start with '_'" in result.stderr
     for name, line in BROKEN_EPISODES.items():
         assert f"clipper: failed: {PODCAST / name}:{line}: " in result.stderr
     assert result.stderr.count("] written: ") == len(good)

@@ -29,7 +29,7 @@ def render(notes: ShowNotes) -> str:
         "quotes": [_timed(asdict(quote), quote.sec, episode.watch_url) for quote in notes.summary.quotes],
         "links": [asdict(link) for link in episode.body_links + episode.links],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n"  # NaN and Infinity are not JSON
 
 
 def _timed(entry: dict, sec: float, watch_url) -> dict:  # noqa: ANN001 - Episode.watch_url
