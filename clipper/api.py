@@ -19,6 +19,7 @@ from .validation import find_problems, has_errors
 
 if TYPE_CHECKING:
     from .cutting import CutOptions, CutReport
+    from .enriching import EnrichOptions, EnrichResult
 
 # summa (and with it scipy) and jinja2 take ~0.4 s to import: the notes steps import them
 # when there is work to do, so that an unchanged re-run costs almost nothing.
@@ -283,3 +284,10 @@ def import_transcript(options: ImportOptions) -> ImportResult:
     speakers = tuple(dict.fromkeys(line.who for line in lines if line.who))
     return ImportResult(text, parsed.kind, len(lines), speakers, parsed.has_times, title, unused)
 
+
+
+def enrich_episodes(options: EnrichOptions, on_progress: Callable[[EnrichResult, int, int], None] | None = None) -> list[EnrichResult]:
+    """Put into episode files what they lack (see enriching.EnrichOptions): a diff each, or the files written."""
+    from .enriching import enrich_episodes as enrich
+
+    return enrich(options, on_progress)

@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_notes(commands)
     _add_cut(commands)
     _add_import(commands)
+    _add_enrich(commands)
     return parser
 
 
@@ -219,6 +220,41 @@ def _run_import(args: argparse.Namespace) -> int:
     if not args.title:
         print(f"clipper: no --title given: the title is '{result.title}'", file=sys.stderr)
     return EXIT_OK
+
+
+def _add_enrich(commands) -> None:  # noqa: ANN001
+    from .enrichment import Field
+
+    parser = commands.add_parser("enrich", help="put what an episode file lacks (clips, duration, keywords, drafts) into it")
+    parser.add_argument("episodes", nargs="+", metavar="EPISODE", help="episode files, slugs in _podcast/, or folders of them")
+    parser.add_argument("--write", action="store_true", help="write the files (default: print the diff)")
+    parser.add_argument("--force", action="append", default=[], choices=[field.value for field in Field], metavar="FIELD",
+                        help=f"redo FIELD even if the file has it: {', '.join(field.value for field in Field)} (repeatable)")
+    parser.add_argument("--source", default="", metavar="FILE", help="the episode's video or audio, for its duration")
+    parser.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per core)")
+    _people_option(parser)
+    parser.set_defaults(run=_run_enrich)
+
+
+def _run_enrich(args: argparse.Namespace) -> int:
+    from .enriching import EnrichOptions, EnrichStatus
+    from .enrichment import Field
+
+    options = EnrichOptions(tuple(args.episodes), args.write, tuple(Field(f) for f in args.force), args.source, args.people, args.jobs)
+    results = api.enrich_episodes(options, on_progress=_print_enrich_progress)
+    for result in results:
+        sys.stdout.write(result.diff)
+    failures = [result for result in results if result.status is EnrichStatus.FAILED]
+    for failure in failures:
+        print(f"clipper: failed: {failure.error}", file=sys.stderr)
+    counts = {status: sum(result.status is status for result in results) for status in EnrichStatus}
+    print(f"clipper: {', '.join(f'{count} {status.value}' for status, count in counts.items())}", file=sys.stderr)
+    return EXIT_FAILED if failures else EXIT_OK
+
+
+def _print_enrich_progress(result, done: int, total: int) -> None:  # noqa: ANN001 - enriching.EnrichResult
+    added = f": {'; '.join(result.added)}" if result.added else ""
+    print(f"[{done}/{total}] {result.status.value}: {result.episode}{added}", file=sys.stderr)
 
 
 class _Progress:
