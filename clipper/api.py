@@ -79,7 +79,7 @@ def make_chapters(episode: str | Path, fmt: str = "youtube", people_dir: Path | 
     return ChaptersResult(CHAPTER_FORMATS[fmt](loaded, fitted), chapter_set.source, repairs, fitted.problem)
 
 
-NOTES_FILES = ("notes.md", "youtube.txt", "notes.json", "chapters.json", "chapters.vtt", "chapters.ffmeta")
+NOTES_FILES = ("notes.md", "youtube.txt", "notes.json", "chapters.json", "chapters.vtt", "chapters.ffmeta", "index.html")
 
 
 @dataclass(frozen=True)
@@ -172,6 +172,10 @@ def make_notes(options: NotesOptions, on_progress: Callable[[NotesResult, int, i
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for result in pool.map(_write_notes, work, chunksize=1):
                 report(result)
+    if any(result.status == "written" for result in results):
+        from .review import write_review_index
+
+        write_review_index(options.out_dir, options.templates_dir)
     return NotesReport(tuple(results))
 
 
@@ -215,9 +219,13 @@ def _notes_task(episode_arg: str, options: NotesOptions) -> _NotesTask | NotesRe
 def _write_notes(task: _NotesTask) -> NotesResult:
     from .templating import make_environment
 
+    from .review import write_review_page
+
     try:
-        files = render_notes(build_show_notes(task.episode), make_environment(task.templates_dir))
+        notes = build_show_notes(task.episode)
+        files = {name: text for name, text in render_notes(notes, make_environment(task.templates_dir)).items()}
         write_outputs(task.folder, files, task.stamp)
+        write_review_page(notes, task.folder, task.templates_dir)
     except ClipperError as exc:
         return NotesResult(task.episode_arg, "failed", error=exc.message)
     return NotesResult(task.episode_arg, "written", str(task.folder), warnings=tuple(str(w) for w in task.episode.warnings))
@@ -231,8 +239,13 @@ def _people_files(episode: Episode, path: Path, people_dir: Path | None) -> list
 def cut_clips(options: CutOptions, on_event: Callable[[str], None] = lambda message: None) -> CutReport:
     """Cut social clips of one episode (see cutting.CutOptions); failures are per clip, in the report."""
     from .cutting import cut_clips as cut
+    from .review import refresh_review
 
-    return cut(load_episode(options.episode, options.people_dir), options, on_event)
+    episode = load_episode(options.episode, options.people_dir)
+    report = cut(episode, options, on_event)
+    if any(result.status != "unchanged" for result in report.results):
+        refresh_review(build_show_notes(episode), options.out_dir, options.templates_dir)
+    return report
 
 
 def list_clip_choices(episode: str | Path, people_dir: Path | None = None) -> list[tuple[int, Chapter]]:
@@ -291,3 +304,36 @@ def enrich_episodes(options: EnrichOptions, on_progress: Callable[[EnrichResult,
     from .enriching import enrich_episodes as enrich
 
     return enrich(options, on_progress)
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    episodes: tuple[str, ...]
+    out_dir: Path = Path("output")
+    people_dir: Path | None = None
+    templates_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        if not self.episodes:
+            raise ClipperError("no episodes given", "name episode files, slugs or a folder such as _podcast/")
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    episode: str
+    page: str
+    is_written: bool  # False: the page already showed all this
+
+
+def make_review(options: ReviewOptions) -> list[ReviewResult]:
+    """Each episode's review page, `out_dir/<slug>/index.html`, and the index of all, from what is made so far."""
+    from .review import PAGE_NAME, write_review_index, write_review_page
+
+    results = []
+    for episode_arg in expand_episode_args(options.episodes):
+        episode = load_episode(episode_arg, options.people_dir)
+        folder = options.out_dir / episode.slug
+        written = write_review_page(build_show_notes(episode), folder, options.templates_dir)
+        results.append(ReviewResult(episode_arg, str(folder / PAGE_NAME), written))
+    write_review_index(options.out_dir, options.templates_dir)
+    return results

@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_cut(commands)
     _add_import(commands)
     _add_enrich(commands)
+    _add_review(commands)
     return parser
 
 
@@ -255,6 +256,23 @@ def _run_enrich(args: argparse.Namespace) -> int:
 def _print_enrich_progress(result, done: int, total: int) -> None:  # noqa: ANN001 - enriching.EnrichResult
     added = f": {'; '.join(result.added)}" if result.added else ""
     print(f"[{done}/{total}] {result.status.value}: {result.episode}{added}", file=sys.stderr)
+
+
+def _add_review(commands) -> None:  # noqa: ANN001
+    parser = commands.add_parser("review", help="write the review page of episodes: notes, chapters and clips to watch and copy")
+    parser.add_argument("episodes", nargs="+", metavar="EPISODE", help="episode files, slugs in _podcast/, or folders of them")
+    parser.add_argument("--out", type=Path, default=Path("output"), metavar="DIR", help="the output folder of notes and cut (default: output)")
+    parser.add_argument("--templates", type=Path, metavar="DIR", help="your own copies of clipper's templates/")
+    _people_option(parser)
+    parser.set_defaults(run=_run_review)
+
+
+def _run_review(args: argparse.Namespace) -> int:
+    results = api.make_review(api.ReviewOptions(tuple(args.episodes), args.out, args.people, args.templates))
+    for result in results:
+        print(f"{'written' if result.is_written else 'unchanged'}: {result.page}")
+    print(f"clipper: open {args.out / 'index.html'} in a browser", file=sys.stderr)
+    return EXIT_OK
 
 
 class _Progress:
