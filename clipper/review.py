@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import ToolError
 from .model import Link, ShowNotes
 from .outputs import default_templates_dir, write_atomic
 from .platforms import PLATFORMS, platform_problems
@@ -94,13 +95,16 @@ def _is_clip_media(name: str) -> bool:
 
 def read_clip(media: Path) -> ReviewClip:
     """A clip from its media file and whatever lies beside it (.srt, .txt, .json, .audiogram.mp4)."""
-    from .ffmpeg import read_media_info
+    from .ffmpeg import MediaInfo, read_media_info
 
     name, folder = media.stem, media.parent
     is_audio = media.suffix == ".m4a"
     audiogram = folder / f"{name}{_AUDIOGRAM}"
     shown = audiogram if is_audio and audiogram.is_file() else media
-    info = read_media_info(shown)
+    try:
+        info = read_media_info(shown)
+    except ToolError:
+        info = MediaInfo(None)
     text = _read_text(folder / f"{name}.txt")
     post, _, reason = text.partition(_REASON_SEPARATOR)
     extra = _read_json(folder / f"{name}.json")
