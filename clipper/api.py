@@ -194,6 +194,15 @@ def expand_episode_args(args: tuple[str, ...]) -> list[str]:
     return list(dict.fromkeys(episodes))
 
 
+def expand_site_episodes(args: tuple[str, ...]) -> list[str]:
+    """Like expand_episode_args, but a folder's `_` files (the site's drafts and templates) are left out."""
+    episodes: list[str] = []
+    for arg in args:
+        found = expand_episode_args((arg,))
+        episodes += [episode for episode in found if not (Path(arg).is_dir() and Path(episode).name.startswith("_"))]
+    return list(dict.fromkeys(episodes))
+
+
 @dataclass(frozen=True)
 class _NotesTask:
     episode_arg: str
@@ -330,7 +339,7 @@ def make_review(options: ReviewOptions) -> list[ReviewResult]:
     from .review import PAGE_NAME, write_review_index, write_review_page
 
     results = []
-    for episode_arg in expand_episode_args(options.episodes):
+    for episode_arg in expand_site_episodes(options.episodes):
         episode = load_episode(episode_arg, options.people_dir)
         folder = options.out_dir / episode.slug
         written = write_review_page(build_show_notes(episode), folder, options.templates_dir)

@@ -138,9 +138,9 @@ def verify_edit(path: Path, before: Episode, edited: FrontMatter, expected: dict
 
 def enrich_episodes(options: EnrichOptions, on_progress: Callable[[EnrichResult, int, int], None] | None = None) -> list[EnrichResult]:
     """Enrich every episode (files, slugs, folders without their `_` files), in parallel."""
-    from .api import expand_episode_args
+    from .api import expand_site_episodes
 
-    episodes = [episode for arg in options.episodes for episode in _expand(arg, expand_episode_args)]
+    episodes = expand_site_episodes(options.episodes)
     video_sec = _video_duration(options.source, episodes) if options.source else None
     results: list[EnrichResult] = []
     jobs = min(options.jobs or os.cpu_count() or 1, len(episodes))
@@ -159,13 +159,6 @@ def _collect(outcomes, results: list[EnrichResult], total: int, on_progress) -> 
         results.append(result)
         if on_progress:
             on_progress(result, len(results), total)
-
-
-def _expand(arg: str, expand: Callable[[tuple[str, ...]], list[str]]) -> list[str]:
-    """A folder stands for its episode files but its `_` ones (the site's drafts and templates)."""
-    if not Path(arg).is_dir():
-        return [arg]
-    return [episode for episode in expand((arg,)) if not Path(episode).name.startswith("_")]
 
 
 def _video_duration(source: str, episodes: list[str]) -> float:

@@ -91,3 +91,10 @@ def test_own_templates_without_the_review_page_fall_back_to_clippers(tmp_path):
     out = tmp_path / "output"
     assert main(["notes", str(SYNTHETIC_EPISODE), "--templates", str(mine), "--out", str(out)]) == 0
     assert "<title>A synthetic episode for clipper&#39;s tests · clipper review</title>" in (out / "synthetic-episode" / "index.html").read_text(encoding="utf-8")
+
+
+def test_review_of_a_site_folder_leaves_out_its_underscore_files(tmp_path, capsys):
+    out = tmp_path / "output"
+    assert main(["review", str(PODCAST), "--people", str(PEOPLE), "--out", str(out)]) == 0
+    pages = sorted(path.parent.name for path in out.glob("*/index.html"))
+    assert pages == sorted(path.name.split(".")[0] for path in PODCAST.glob("*.md") if not path.name.startswith("_"))
