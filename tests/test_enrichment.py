@@ -15,7 +15,7 @@ from clipper.errors import EpisodeError
 from clipper.front_matter import load_data, parse_front_matter, set_keys
 from clipper.validation import find_problems
 
-from .conftest import BROKEN_EPISODES, PEOPLE, PODCAST
+from .conftest import BROKEN_EPISODES, PEOPLE, PODCAST, SYNTHETIC_EPISODE
 
 SITE_EPISODES = sorted(p for p in PODCAST.iterdir() if p.name not in BROKEN_EPISODES)
 FIELD_NAMES = {field.value for field in Field}
@@ -149,3 +149,16 @@ def test_an_edit_that_does_not_load_back_is_refused(site):
     expected = {**load_data(front, str(copy)), "keywords": "something else"}
     with pytest.raises(EpisodeError, match="would not load back as the same data plus the new keys"):
         verify_edit(copy, load_episode(copy, site / "_people"), front, expected, site / "_people")
+
+
+def test_an_empty_field_is_filled_in_place_and_comments_stay(tmp_path):
+    text = SYNTHETIC_EPISODE.read_text(encoding="utf-8").replace("short: Synthetic\n", "short: Synthetic\ndescription: ''  # to write\n# a note\n")
+    copy = tmp_path / "_podcast" / "synthetic-episode.md"
+    copy.parent.mkdir()
+    copy.write_text(text, encoding="utf-8")
+    result = enrich_one(str(copy), EnrichOptions((str(copy),), write=True))
+    after = copy.read_text(encoding="utf-8")
+    removed = [line for line in difflib.ndiff(text.splitlines(), after.splitlines()) if line.startswith("- ")]
+    assert removed == ["- description: ''  # to write"]
+    assert "\n# a note\n" in after and after.index("description: ") < after.index("# a note")
+    assert result.added[0].startswith("description (a draft from the notes' intro)")
