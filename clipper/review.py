@@ -181,11 +181,16 @@ def build_review_page(notes: ShowNotes, folder: Path, youtube_description: str, 
 
 
 def review_environment(templates_dir: Path | None = None):  # noqa: ANN201 - jinja2.Environment
-    """The templates of `templates_dir` when it has the review page's, else clipper's own."""
+    """The templates of `templates_dir` (the YouTube description as the producer made it), with
+    clipper's own review page templates where that folder has none."""
+    import jinja2
+
     from .templating import make_environment
 
-    has_review = templates_dir is not None and (templates_dir / PAGE_TEMPLATE).is_file()
-    return make_environment(templates_dir if has_review else default_templates_dir())
+    environment = make_environment(templates_dir)
+    if templates_dir is not None and not (templates_dir / PAGE_TEMPLATE).is_file():
+        environment.loader = jinja2.ChoiceLoader([environment.loader, jinja2.FileSystemLoader(str(default_templates_dir()))])
+    return environment
 
 
 def render_review_texts(notes: ShowNotes, environment) -> tuple[str, str]:  # noqa: ANN001

@@ -88,9 +88,12 @@ def test_the_index_lists_what_exists_for_each_episode(tmp_path):
 def test_own_templates_without_the_review_page_fall_back_to_clippers(tmp_path):
     mine = tmp_path / "mine"
     shutil.copytree(TEMPLATES, mine, ignore=shutil.ignore_patterns("review*"))
+    (mine / "youtube.txt.j2").write_text("My own description of {{ episode.title }}\n", encoding="utf-8")
     out = tmp_path / "output"
     assert main(["notes", str(SYNTHETIC_EPISODE), "--templates", str(mine), "--out", str(out)]) == 0
-    assert "<title>A synthetic episode for clipper&#39;s tests · clipper review</title>" in (out / "synthetic-episode" / "index.html").read_text(encoding="utf-8")
+    page = (out / "synthetic-episode" / "index.html").read_text(encoding="utf-8")
+    assert "<title>A synthetic episode for clipper&#39;s tests · clipper review</title>" in page
+    assert ">My own description of A synthetic episode for clipper&#39;s tests\n</textarea>" in page
 
 
 def test_review_of_a_site_folder_leaves_out_its_underscore_files(tmp_path, capsys):
