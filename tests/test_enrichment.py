@@ -162,3 +162,9 @@ def test_an_empty_field_is_filled_in_place_and_comments_stay(tmp_path):
     assert removed == ["- description: ''  # to write"]
     assert "\n# a note\n" in after and after.index("description: ") < after.index("# a note")
     assert result.added[0].startswith("description (a draft from the notes' intro)")
+
+
+def test_without_a_transcript_new_keys_end_the_front_matter():
+    text = "---\ntitle: T\nguests: [a]   # two\n---\nLinks:\n"
+    edited = set_keys(parse_front_matter(text, "x.md"), {"duration": "duration: PT00H01M00S\n"}, "x.md").text()
+    assert edited == "---\ntitle: T\nguests: [a]   # two\nduration: PT00H01M00S\n---\nLinks:\n"
