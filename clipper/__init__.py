@@ -8,6 +8,6 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 __version__ = "0.1.0"
 
-from .api import check_episodes, load_episode, make_chapters, make_notes  # noqa: E402
+from .api import check_episodes, enrich_episodes, load_episode, make_chapters, make_notes, make_review  # noqa: E402
 
-__all__ = ["__version__", "check_episodes", "load_episode", "make_chapters", "make_notes"]
+__all__ = ["__version__", "check_episodes", "enrich_episodes", "load_episode", "make_chapters", "make_notes", "make_review"]

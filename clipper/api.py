@@ -21,6 +21,7 @@ from .validation import find_problems, has_errors
 if TYPE_CHECKING:
     from .cutting import CutOptions, CutReport
     from .ffmpeg import Ffmpeg
+    from .enriching import EnrichOptions, EnrichResult
 
 # summa (and with it scipy) and jinja2 take ~0.4 s to import: the notes steps import them
 # when there is work to do, so that an unchanged re-run costs almost nothing.
@@ -80,7 +81,7 @@ def make_chapters(episode: str | Path, fmt: str = "youtube", people_dir: Path | 
     return ChaptersResult(CHAPTER_FORMATS[fmt](loaded, fitted), chapter_set.source, repairs, fitted.problem)
 
 
-NOTES_FILES = ("notes.md", "youtube.txt", "notes.json", "chapters.json", "chapters.vtt", "chapters.ffmeta")
+NOTES_FILES = ("notes.md", "youtube.txt", "notes.json", "chapters.json", "chapters.vtt", "chapters.ffmeta", "index.html")
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,10 @@ def make_notes(options: NotesOptions, on_progress: Callable[[NotesResult, int, i
         with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
             for result in pool.map(_write_notes, work, chunksize=1):
                 report(result)
+    if any(result.status == "written" for result in results):
+        from .review import write_review_index
+
+        write_review_index(options.out_dir, options.templates_dir)
     return NotesReport(tuple(results))
 
 
@@ -210,6 +215,15 @@ def expand_episode_args(args: tuple[str, ...]) -> list[str]:
     return list(select_episodes(args).episodes)
 
 
+def expand_site_episodes(args: tuple[str, ...]) -> list[str]:
+    """Like expand_episode_args, but a folder's `_` files (the site's drafts and templates) are left out."""
+    episodes: list[str] = []
+    for arg in args:
+        found = expand_episode_args((arg,))
+        episodes += [episode for episode in found if not (Path(arg).is_dir() and Path(episode).name.startswith("_"))]
+    return list(dict.fromkeys(episodes))
+
+
 @dataclass(frozen=True)
 class _NotesTask:
     episode_arg: str
@@ -235,9 +249,13 @@ def _notes_task(episode_arg: str, options: NotesOptions) -> _NotesTask | NotesRe
 def _write_notes(task: _NotesTask) -> NotesResult:
     from .templating import make_environment
 
+    from .review import write_review_page
+
     try:
-        files = render_notes(build_show_notes(task.episode), make_environment(task.templates_dir))
+        notes = build_show_notes(task.episode)
+        files = {name: text for name, text in render_notes(notes, make_environment(task.templates_dir)).items()}
         write_outputs(task.folder, files, task.stamp)
+        write_review_page(notes, task.folder, task.templates_dir)
     except ClipperError as exc:
         return NotesResult(task.episode_arg, "failed", error=exc.message)
     return NotesResult(task.episode_arg, "written", str(task.folder), warnings=tuple(str(w) for w in task.episode.warnings))
@@ -252,11 +270,16 @@ def cut_clips(options: CutOptions, on_event: Callable[[str], None] = lambda mess
     """Cut social clips of one episode (see cutting.CutOptions); failures are per clip, in the report."""
     from .cutting import cut_clips as cut
     from .ffmpeg import chosen_ffmpeg, use_ffmpeg
+    from .review import refresh_review
 
     if options.ffmpeg:
         use_ffmpeg(options.ffmpeg)
     chosen_ffmpeg()  # checked before anything else: what it lacks is said first
-    return cut(load_episode(options.episode, options.people_dir), options, on_event)
+    episode = load_episode(options.episode, options.people_dir)
+    report = cut(episode, options, on_event)
+    if any(result.status != "unchanged" for result in report.results):
+        refresh_review(build_show_notes(episode), options.out_dir, options.templates_dir)
+    return report
 
 
 def list_clip_choices(episode: str | Path, people_dir: Path | None = None) -> list[tuple[int, Chapter]]:
@@ -308,6 +331,46 @@ def import_transcript(options: ImportOptions) -> ImportResult:
     speakers = tuple(dict.fromkeys(line.who for line in lines if line.who))
     return ImportResult(text, parsed.kind, len(lines), speakers, parsed.has_times, title, unused)
 
+
+
+def enrich_episodes(options: EnrichOptions, on_progress: Callable[[EnrichResult, int, int], None] | None = None) -> list[EnrichResult]:
+    """Put into episode files what they lack (see enriching.EnrichOptions): a diff each, or the files written."""
+    from .enriching import enrich_episodes as enrich
+
+    return enrich(options, on_progress)
+
+
+@dataclass(frozen=True)
+class ReviewOptions:
+    episodes: tuple[str, ...]
+    out_dir: Path = Path("output")
+    people_dir: Path | None = None
+    templates_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        if not self.episodes:
+            raise ClipperError("no episodes given", "name episode files, slugs or a folder such as _podcast/")
+
+
+@dataclass(frozen=True)
+class ReviewResult:
+    episode: str
+    page: str
+    is_written: bool  # False: the page already showed all this
+
+
+def make_review(options: ReviewOptions) -> list[ReviewResult]:
+    """Each episode's review page, `out_dir/<slug>/index.html`, and the index of all, from what is made so far."""
+    from .review import PAGE_NAME, write_review_index, write_review_page
+
+    results = []
+    for episode_arg in expand_site_episodes(options.episodes):
+        episode = load_episode(episode_arg, options.people_dir)
+        folder = options.out_dir / episode.slug
+        written = write_review_page(build_show_notes(episode), folder, options.templates_dir)
+        results.append(ReviewResult(episode_arg, str(folder / PAGE_NAME), written))
+    write_review_index(options.out_dir, options.templates_dir)
+    return results
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_cut(commands)
     _add_import(commands)
     _add_doctor(commands)
+    _add_enrich(commands)
+    _add_review(commands)
     return parser
 
 
@@ -318,6 +320,58 @@ def _run_import(args: argparse.Namespace) -> int:
         print("clipper: warning: the transcript has no times: notes work, but chapters and clips need times", file=sys.stderr)
     if not args.title:
         print(f"clipper: no --title given: the title is '{result.title}'", file=sys.stderr)
+    return EXIT_OK
+
+
+def _add_enrich(commands) -> None:  # noqa: ANN001
+    from .enrichment import Field
+
+    parser = commands.add_parser("enrich", help="put what an episode file lacks (clips, duration, keywords, drafts) into it")
+    parser.add_argument("episodes", nargs="+", metavar="EPISODE", help="episode files, slugs in _podcast/, or folders of them")
+    parser.add_argument("--write", action="store_true", help="write the files (default: print the diff)")
+    parser.add_argument("--force", action="append", default=[], choices=[field.value for field in Field], metavar="FIELD",
+                        help=f"redo FIELD even if the file has it: {', '.join(field.value for field in Field)} (repeatable)")
+    parser.add_argument("--source", default="", metavar="FILE", help="the episode's video or audio, for its duration")
+    parser.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per core)")
+    _people_option(parser)
+    parser.set_defaults(run=_run_enrich)
+
+
+def _run_enrich(args: argparse.Namespace) -> int:
+    from .enriching import EnrichOptions, EnrichStatus
+    from .enrichment import Field
+
+    options = EnrichOptions(tuple(args.episodes), args.write, tuple(Field(f) for f in args.force), args.source, args.people, args.jobs)
+    results = api.enrich_episodes(options, on_progress=_print_enrich_progress)
+    for result in results:
+        sys.stdout.write(result.diff)
+    failures = [result for result in results if result.status is EnrichStatus.FAILED]
+    for failure in failures:
+        print(f"clipper: failed: {failure.error}", file=sys.stderr)
+    counts = {status: sum(result.status is status for result in results) for status in EnrichStatus}
+    print(f"clipper: {', '.join(f'{count} {status.value}' for status, count in counts.items())}", file=sys.stderr)
+    return EXIT_FAILED if failures else EXIT_OK
+
+
+def _print_enrich_progress(result, done: int, total: int) -> None:  # noqa: ANN001 - enriching.EnrichResult
+    added = f": {'; '.join(result.added)}" if result.added else ""
+    print(f"[{done}/{total}] {result.status.value}: {result.episode}{added}", file=sys.stderr)
+
+
+def _add_review(commands) -> None:  # noqa: ANN001
+    parser = commands.add_parser("review", help="write the review page of episodes: notes, chapters and clips to watch and copy")
+    parser.add_argument("episodes", nargs="+", metavar="EPISODE", help="episode files, slugs in _podcast/, or folders of them")
+    parser.add_argument("--out", type=Path, default=Path("output"), metavar="DIR", help="the output folder of notes and cut (default: output)")
+    parser.add_argument("--templates", type=Path, metavar="DIR", help="your own copies of clipper's templates/")
+    _people_option(parser)
+    parser.set_defaults(run=_run_review)
+
+
+def _run_review(args: argparse.Namespace) -> int:
+    results = api.make_review(api.ReviewOptions(tuple(args.episodes), args.out, args.people, args.templates))
+    for result in results:
+        print(f"{'written' if result.is_written else 'unchanged'}: {result.page}")
+    print(f"clipper: open {args.out / 'index.html'} in a browser", file=sys.stderr)
     return EXIT_OK
 
 

@@ -30,13 +30,17 @@ def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,  # markdown and plain text, not HTML
+        autoescape=is_html_template,  # markdown and plain text are not escaped; HTML pages are
     )
     environment.filters["clock"] = format_clock
     environment.filters["paragraphs"] = paragraphs
     environment.filters["ass_time"] = ass_time
     environment.filters["ass_text"] = ass_text
     return environment
+
+
+def is_html_template(name: str | None) -> bool:
+    return bool(name) and str(name).endswith(".html.j2")
 
 
 def ass_time(sec: float) -> str:

@@ -6,6 +6,7 @@ from pathlib import Path
 from clipper import api
 from clipper.episode_file import read_episode
 from clipper.formats import CHAPTER_FORMATS
+from clipper.review import render_page
 from clipper.templating import make_environment
 
 from .conftest import PEOPLE, PODCAST, SEEDS
@@ -27,4 +28,5 @@ def render_case(source: Path) -> dict[str, str]:
     files = api.render_notes(notes, make_environment())
     _, fitted = api.episode_chapters(episode)
     files.update({name: CHAPTER_FORMATS[fmt](episode, fitted) for fmt, name in CHAPTER_FILES.items()})
+    files["index.html"] = render_page(notes, GOLDEN / "no-outputs-yet")  # the review page before notes and clips
     return files
