@@ -10,7 +10,10 @@ Clips: `clipper cut` on a synthetic one-hour video (benchmarks/clips_bench.py).
 Chapters: automatic chapters against the human ones of every episode with headers
 (benchmarks/chapters_bench.py).
 
-`bench.py` measures every part; `bench.py notes`, `bench.py clips` or `bench.py chapters`
+Text: clipper's own takeaways, quotes, keywords, intros and chapter titles, judged as a reader
+would, in two halves (benchmarks/text_bench.py).
+
+`bench.py` measures every part; `bench.py notes`, `bench.py clips`, `bench.py chapters` or `bench.py text`
 measures those named and keeps the others' sections from the existing BENCHMARKS.md.
 """
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pathlib import Path
 
 from chapters_bench import chapter_rows, headed_episodes
 from clips_bench import clips_report
+from text_bench import corpus_episodes, text_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -33,7 +37,7 @@ CORPUS = SHARED if SHARED.is_dir() else ROOT / "tests" / "data"
 EPISODES = CORPUS / "episodes" if (CORPUS / "episodes").is_dir() else CORPUS / "_podcast"
 PEOPLE = CORPUS / "people" if (CORPUS / "people").is_dir() else CORPUS / "_people"
 SEEDS = ROOT.parent / "shared" / "seeds" if (ROOT.parent / "shared" / "seeds").is_dir() else ROOT / "tests" / "data" / "seeds"
-HEADINGS = {"clips": "## Clips", "chapters": "## Automatic chapters"}  # the notes part is what comes before them
+HEADINGS = {"clips": "## Clips", "chapters": "## Automatic chapters", "text": "## Text clipper writes"}  # the notes part is what comes before them
 CLIPPER = Path(sys.executable).parent / "clipper"
 
 
@@ -134,6 +138,25 @@ def chapters_report() -> str:
     ])
 
 
+def text_report() -> str:
+    episodes = corpus_episodes([EPISODES, SEEDS], PEOPLE)
+    return "\n".join([
+        HEADINGS["text"],
+        "",
+        f"Every episode of `{_shown(EPISODES)}` and `{_shown(SEEDS)}` with a timed transcript ({len(episodes)} episodes), with its",
+        "headers, intro, description and `keywords:` hidden, so that everything scored is written by clipper.",
+        "Halves: the even- and odd-numbered episodes (rules that fit one half only would show as a gap).",
+        "A dangling opening is a pronoun or connective (it, this, they, and, but, so, because...); a generic",
+        "keyword sits in the lists of more than 10 % of the episodes (and of two at least); title F1 pairs",
+        "each automatic chapter with the human header it overlaps most (content-word stems).",
+        "",
+        "| figure | half A | half B | all |",
+        "|---|---|---|---|",
+        *text_rows(episodes),
+        "",
+    ])
+
+
 def previous_sections(path: Path) -> dict[str, str]:
     """The sections of an existing BENCHMARKS.md: "notes" (everything before the first part heading), "clips", "chapters"."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -145,10 +168,10 @@ def previous_sections(path: Path) -> dict[str, str]:
 
 
 def main() -> None:
-    reports = {"notes": notes_report, "clips": clips_report, "chapters": chapters_report}
+    reports = {"notes": notes_report, "clips": clips_report, "chapters": chapters_report, "text": text_report}
     parts = sys.argv[1:] or list(reports)
     if not set(parts) <= set(reports):
-        sys.exit("usage: bench.py [notes] [clips] [chapters]")
+        sys.exit("usage: bench.py [notes] [clips] [chapters] [text]")
     path = ROOT / "BENCHMARKS.md"
     sections = previous_sections(path)
     sections.update({part: reports[part]() for part in parts})
