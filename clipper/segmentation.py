@@ -27,6 +27,8 @@ QUESTION_BONUS = 0.3
 EXCHANGE_WEIGHT = 0.4
 EXCHANGE_FULL_SEC = 240.0
 TITLE_MAX_CHARS = 60
+QUESTION_TOP_WORDS = 2
+IDF_POWER = 0.5
 _LEADING_WORDS = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|then|also|alright|right|yeah|um|uh)\b[,.]?\s+)+", re.I)
 
 _QUESTION_WORDS = frozenset("what how why which when where who whom whose can could do does did is are was were should would will have has".split())
@@ -171,7 +173,7 @@ def _distinctive_stems(groups: list[list[Unit]]) -> list[dict[str, float]]:
     """Each chapter's stems weighted by how much more it uses them than the other chapters (tf-idf)."""
     counts = [Counter(token for unit in group for token in unit.stems) for group in groups]
     chapters_with = Counter(token for count in counts for token in count)
-    return [{token: (1 + math.log(n)) * math.log((1 + len(groups)) / chapters_with[token]) for token, n in count.items()} for count in counts]
+    return [{token: n * math.log((1 + len(groups)) / chapters_with[token]) ** IDF_POWER for token, n in count.items()} for count in counts]
 
 
 def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> str:
@@ -184,7 +186,7 @@ def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> 
         condensed = _LEADING_WORDS.sub("", tidy_sentence(question)).strip()
         stems = {stem(w) for w in content_words(condensed)}
         asks = condensed.split()[0].lower() in _QUESTION_WORDS if condensed else False
-        if asks and 4 <= len(condensed.split()) and len(condensed) <= TITLE_MAX_CHARS and len(stems & top) >= 2:
+        if asks and 4 <= len(condensed.split()) and len(condensed) <= TITLE_MAX_CHARS and len(stems & top) >= QUESTION_TOP_WORDS:
             return condensed[:1].upper() + condensed[1:]
     return ""
 
@@ -210,7 +212,9 @@ def _noun_stems(units: list[Unit]) -> set[str]:
 
 
 def _phrase_titles(group: list[Unit], weights: dict[str, float], nouns: set[str], speakers: set[str]) -> list[str]:
-    """Titles from the chapter's key phrases (runs of content words said at least twice, ending in a noun)."""
+    """Titles from the chapter's key phrases (runs of content words said at least twice, ending in a
+    noun): the best phrase, followed after a colon by the next one said in the same breath ("Apache
+    Iceberg: table format"); two phrases never said together are never joined."""
     forms: dict[str, Counter] = {}
     for unit in group:
         for phrase in _content_runs(unit.text):
@@ -224,9 +228,17 @@ def _phrase_titles(group: list[Unit], weights: dict[str, float], nouns: set[str]
         is_noun = stem(phrase.split()[-1]) in nouns
         return (not (is_noun and phrases[phrase] >= 2), not is_noun, -score[phrase], phrase)
 
-    ranked = [forms[key].most_common(1)[0][0] for key in _without_overlaps(sorted(score, key=rank))[:4]]
-    titles = [f"{first} and {second}" for i, first in enumerate(ranked) for second in ranked[i + 1:]] + ranked
+    ranked = _without_overlaps(sorted(score, key=rank))[:4]
+    shown = {key: forms[key].most_common(1)[0][0] for key in ranked}
+    together = [f"{shown[first]}: {shown[second]}" for i, first in enumerate(ranked) for second in ranked[i + 1:]
+                if phrases[second] >= 2 and _said_together(group, first, second)]
+    titles = together[:1] + [shown[key] for key in ranked]
     return [title[:1].upper() + title[1:] for title in titles if len(title) <= TITLE_MAX_CHARS]
+
+
+def _said_together(group: list[Unit], first: str, second: str) -> bool:
+    """Whether two phrases are said in the same line of the chapter (then they are related)."""
+    return any(first in text and second in text for text in (unit.text.lower() for unit in group))
 
 
 def _absorbed(phrases: Counter) -> Counter:

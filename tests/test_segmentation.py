@@ -45,6 +45,11 @@ def test_automatic_titles_are_readable_phrases_from_the_chapter(episode):
         assert 0 < len(chapter.title) <= 60 and chapter.title[0].isupper()
         assert not set(words) <= FILLER_WORDS | {"and"}, chapter.title
         assert all(word in spoken for word in words if word not in ("and", "part")), f"{chapter.title}: words said in the episode, not stems"
+        assert not re.fullmatch(r"[\w' -]+ and [\w' -]+", chapter.title) or chapter.title.endswith("?"), "no 'X and Y' pairs"
+        if ": " in chapter.title:  # a topic and an aspect of it: said in the same line of the chapter
+            first, second = chapter.title.casefold().split(": ")
+            assert any(first in t and second in t for t in (line.text.casefold() for line in plain.lines
+                                                                  if chapter.start_sec <= line.sec < chapter.end_sec))
 
 
 def test_automatic_chapters_beat_both_baselines():
