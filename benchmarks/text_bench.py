@@ -3,9 +3,12 @@
 Each figure is computed on the even-numbered and on the odd-numbered episodes separately (the
 two halves of a two-fold cross-validation): a rule fitted to one half shows as a gap between them.
 Headers, intros and the file's own keywords are hidden, so what is scored is what clipper makes.
+Keywords are weighed against a background table of the other half (never the shipped one, which
+was computed from all of these episodes).
 """
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -16,8 +19,10 @@ from clipper.chapters import chapters_from_headers, episode_end_sec
 from clipper.episode_file import read_episode
 from clipper.errors import ClipperError
 from clipper.formats.show_notes import intro_paragraphs
+from clipper.keywords import Background, background_of
 from clipper.model import Chapter, Episode, ShowNotes
 from clipper.segmentation import automatic_chapters
+from clipper.summary import summarize
 from clipper.textrank import content_words, stem
 
 # Words that point back at something said before, or join on to it: a sentence opening with one
@@ -51,16 +56,15 @@ def corpus_episodes(folders: list[Path], people: Path) -> list[Episode]:
     return episodes
 
 
-def made_text(episode: Episode) -> Made:
-    plain = replace(episode, transcript=episode.lines, clips=(), intro="", description="", **_no_keywords(episode))
+def made_text(episode: Episode, background: Background) -> Made:
+    """Keywords are weighed against `background`, a table made without this episode."""
+    plain = replace(episode, transcript=episode.lines, clips=(), intro="", description="", keywords=())
     automatic = automatic_chapters(plain, episode_end_sec(plain) or 0.0)
     human = chapters_from_headers(episode) if episode.headers else ()
     f1 = title_f1(automatic, human) if len(human) >= 3 else None
-    return Made(episode, build_show_notes(plain), tuple(c.title for c in automatic), f1)
-
-
-def _no_keywords(episode: Episode) -> dict:
-    return {"keywords": ()} if hasattr(episode, "keywords") else {}
+    notes = build_show_notes(plain)
+    notes = replace(notes, summary=summarize(plain, notes.chapters, background))
+    return Made(episode, notes, tuple(c.title for c in automatic), f1)
 
 
 def title_f1(automatic: tuple[Chapter, ...], human: tuple[Chapter, ...]) -> float:
@@ -131,12 +135,31 @@ def _guest_names(episode: Episode) -> list[str]:
 
 
 def text_rows(episodes: list[Episode]) -> list[str]:
-    made = [made_text(episode) for episode in episodes]
-    halves = [figures(made[0::2]), figures(made[1::2]), figures(made)]
+    """Each half's keywords weighed against a background table of the other half only."""
+    half_a, half_b = episodes[0::2], episodes[1::2]
+    made_a = [made_text(episode, _background(half_b)) for episode in half_a]
+    made_b = [made_text(episode, _background(half_a)) for episode in half_b]
+    halves = [figures(made_a), figures(made_b), figures(made_a + made_b)]
     return [f"| {name} | {halves[0][name]} | {halves[1][name]} | {halves[2][name]} |" for name in halves[0]]
 
 
+def _background(episodes: list[Episode]) -> Background:
+    return background_of([[line.text for line in episode.lines] for episode in episodes])
+
+
+def background_json(episodes: list[Episode]) -> str:
+    """clipper/data/background.json: the keyword background table of these episodes."""
+    table = _background(episodes)
+    return json.dumps({"episodes": table.episodes, "counts": table.counts}, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
 if __name__ == "__main__":
+    import sys
+
     root = Path(__file__).resolve().parent.parent
     data = root / "tests" / "data"
-    print("\n".join(text_rows(corpus_episodes([data / "_podcast", data / "seeds"], data / "_people"))))
+    found = corpus_episodes([data / "_podcast", data / "seeds"], data / "_people")
+    if sys.argv[1:] == ["background"]:
+        (root / "clipper" / "data" / "background.json").write_text(background_json(found), encoding="utf-8")
+    else:
+        print("\n".join(text_rows(found)))

@@ -85,6 +85,7 @@ class Episode:
     description: str = ""
     intro: str = ""
     topics: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # the file's own `keywords:`, shown before the ones clipper finds
     duration_sec: float | None = None
     clips: tuple[Clip, ...] = ()
     transcript: tuple[TranscriptItem, ...] = ()
