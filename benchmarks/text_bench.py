@@ -19,10 +19,12 @@ from clipper.chapters import chapters_from_headers, episode_end_sec
 from clipper.episode_file import read_episode
 from clipper.errors import ClipperError
 from clipper.formats.show_notes import intro_paragraphs
+from clipper.intro import made_intro
 from clipper.keywords import Background, background_of
 from clipper.model import Chapter, Episode, ShowNotes
 from clipper.segmentation import automatic_chapters
 from clipper.summary import summarize
+from clipper.templating import make_environment
 from clipper.textrank import content_words, stem
 
 # Words that point back at something said before, or join on to it: a sentence opening with one
@@ -63,7 +65,8 @@ def made_text(episode: Episode, background: Background) -> Made:
     human = chapters_from_headers(episode) if episode.headers else ()
     f1 = title_f1(automatic, human) if len(human) >= 3 else None
     notes = build_show_notes(plain)
-    notes = replace(notes, summary=summarize(plain, notes.chapters, background))
+    summary = summarize(plain, notes.chapters, background)
+    notes = replace(notes, summary=summary, made_intro=made_intro(plain, notes.chapters, notes.chapter_source, summary))
     return Made(episode, notes, tuple(c.title for c in automatic), f1)
 
 
@@ -103,7 +106,8 @@ def figures(made: list[Made]) -> dict[str, str]:
     generic_at = max(1, GENERIC_SHARE * len(made))
     generic = sum(lists_with[k] > generic_at for keywords in keyword_lists for k in keywords)
     guested = [m for m in made if _guest_names(m.episode)]
-    named = sum(any(name in " ".join(intro_paragraphs(m.notes)) for name in _guest_names(m.episode)) for m in guested)
+    environment = make_environment()
+    named = sum(any(name in " ".join(intro_paragraphs(m.notes, environment)) for name in _guest_names(m.episode)) for m in guested)
     titles = [t for m in made for t in m.titles]
     pairs = sum(bool(PAIR_TITLE.fullmatch(t)) and not t.endswith("?") for t in titles)
     f1s = [m.title_f1 for m in made if m.title_f1 is not None]

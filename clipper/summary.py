@@ -20,8 +20,11 @@ _LONG_CHAPTER_SEC = 180  # a chapter this long gets two takeaway sentences
 _WINDOW_SEC = 300  # without chapters, takeaways come from stretches this long
 _OPINION_BONUS = 1.5  # a quote that takes a stand is worth repeating
 # Words that take a stand: advice, judgement, a strong claim.
-_OPINION = re.compile(r"\b(?:should|shouldn't|must|never|always|don't|do not|best|worst|most|key|matters?|"
-                      r"the (?:problem|secret|trick|point|goal) is|I (?:think|believe)|you (?:have|need) to)\b", re.IGNORECASE)
+_OPINION = re.compile(r"\b(?:should|shouldn't|must|never|you (?:don't|do not|have to|need to|can't)|the (?:best|worst|key|most important)|"
+                      r"matters?|the (?:problem|secret|trick|point|goal|lesson) is|I (?:think|believe|learned)|my advice)\b", re.IGNORECASE)
+# How a host frames the talk, not what anyone learns: greetings, thanks, the running order.
+_FRAMING = re.compile(r"(?:thank you|thanks|welcome|hello|hi|good (?:morning|evening)|let's (?:start|begin|move)|"
+                      r"let me|before we (?:go|start|begin)|this (?:event|episode|podcast|week)|today we)\b", re.IGNORECASE)
 # An opening word that points at something said before, or joins on to it.
 _DANGLING_OPENING = re.compile(r"(?:it|it's|its|this|that|these|those|they|they're|them|their|he|she|his|her|him|"
                                r"and|but|so|or|because|also|then|which|plus|though|although|yet|otherwise|too|either|"
@@ -119,8 +122,8 @@ def _host_names(episode: Episode) -> set[str]:
     hosts = {who for who in speakers if who.split()[0].casefold() not in guest_names} if speakers else set()
     if hosts != speakers:
         return hosts
-    asked = Counter(line.who for line in episode.lines if line.who and "?" in line.text)
-    return {asked.most_common(1)[0][0]} if len(speakers) >= 2 and asked else set()  # no guest named: who asks most
+    asked = Counter(line.who for line in episode.lines if line.who and line.text.rstrip().endswith("?"))
+    return {asked.most_common(1)[0][0]} if len(speakers) >= 2 and asked else set()  # no guest named: who asks
 
 
 
@@ -166,6 +169,16 @@ def _balanced(text: str) -> bool:
     return text.count("“") == text.count("”") and text.count('"') % 2 == 0
 
 
+def takes_a_stand(sentence: str) -> bool:
+    """Whether a sentence gives advice, a judgement or a strong claim ("you have to…", "the best…")."""
+    return bool(_OPINION.search(sentence))
+
+
+def is_framing(sentence: str) -> bool:
+    """Whether a sentence frames the talk (thanks, welcome, the running order) rather than says something."""
+    return bool(_FRAMING.search(tidy_sentence(sentence)[:40]))
+
+
 def opens_dangling(sentence: str) -> bool:
     """Whether a sentence opens with a word pointing at what was said before ("It was them who…",
     "But then…"), so that it does not make sense alone."""
@@ -175,7 +188,7 @@ def opens_dangling(sentence: str) -> bool:
 def standalone(sentence: _Sentence, bounds: tuple[int, int]) -> str:
     """The sentence as it can be read alone: tidied, with the sentence before it when it opens
     with a dangling word and that one does not; "" when it cannot stand alone or is no statement."""
-    if not _is_statement(sentence, bounds):
+    if not _is_statement(sentence, bounds) or is_framing(sentence.text):
         return ""
     if not opens_dangling(sentence.text):
         return tidy_sentence(sentence.text)
@@ -201,10 +214,10 @@ def _quotes(scored: list[tuple[Chapter | None, list[_Sentence], list[float]]], t
     """Short, opinionated guest lines that stand alone and are no takeaway: the best scored, at most
     one a chapter (or stretch), in time order."""
     options = [
-        (score * (_OPINION_BONUS if _OPINION.search(s.text) else 1.0), index, s)
+        (score * (_OPINION_BONUS if takes_a_stand(s.text) else 1.0), index, s)
         for index, (_, group, scores) in enumerate(scored)
         for s, score in zip(group, scores)
-        if not s.is_host and s.who.strip() and not opens_dangling(s.text) and _is_statement(s, _QUOTE_WORDS)
+        if not s.is_host and s.who.strip() and not opens_dangling(s.text) and _is_statement(s, _QUOTE_WORDS) and not is_framing(s.text)
         and not _overlaps(tidy_sentence(s.text), taken)
     ]
     top, used = [], set()

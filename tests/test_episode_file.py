@@ -152,3 +152,12 @@ def test_raw_transcript_seeds_are_not_episode_files(name):
         read_episode(SEEDS / name)
     assert caught.value.message.startswith(f"{SEEDS / name}:1: the file does not start with front matter")
     assert caught.value.message.endswith(f"for a raw transcript, make an episode file with 'clipper import {SEEDS / name}'")
+
+
+def test_keywords_load_as_a_comma_separated_line_or_a_list(tmp_path):
+    crisp = read_episode(PODCAST / "crisp-dm.md", PEOPLE)
+    assert crisp.keywords[:3] == ("CRISP-DM", "data science process", "machine learning methodology")
+    listed = tmp_path / "listed.md"
+    listed.write_text("---\ntitle: T\nkeywords:\n- feature store\n- A/B testing\n---\n", encoding="utf-8")
+    assert read_episode(listed).keywords == ("feature store", "A/B testing")
+    assert read_episode(PODCAST / "data-centric-ai.md", PEOPLE).keywords == ()

@@ -9,12 +9,22 @@ from ..templating import paragraphs, render as render_template
 TEMPLATE = "notes.md.j2"
 
 
-def intro_paragraphs(notes: ShowNotes) -> list[str]:
-    """The episode's intro, or the extractive summary when it has none."""
+INTRO_TEMPLATE = "intro.txt.j2"
+
+
+def intro_paragraphs(notes: ShowNotes, environment: jinja2.Environment) -> list[str]:
+    """The episode's intro; else the one clipper makes (templates/intro.txt.j2); else the extractive summary."""
     intro = paragraphs(notes.episode.intro)
-    if intro or not notes.summary.abstract:
+    if intro:
         return intro
-    return [" ".join(notes.summary.abstract)]
+    if notes.made_intro is not None:
+        return [made_intro_text(notes, environment)]
+    return [" ".join(notes.summary.abstract)] if notes.summary.abstract else []
+
+
+def made_intro_text(notes: ShowNotes, environment: jinja2.Environment) -> str:
+    text = render_template(environment, INTRO_TEMPLATE, made=notes.made_intro, episode=notes.episode)
+    return " ".join(text.split())
 
 
 def episode_links(episode: Episode) -> list[Link]:
@@ -33,4 +43,4 @@ def _normalise(url: str) -> str:
 
 
 def render(notes: ShowNotes, environment: jinja2.Environment) -> str:
-    return render_template(environment, TEMPLATE, notes=notes, episode=notes.episode, summary=notes.summary, intro=intro_paragraphs(notes), links=episode_links(notes.episode))
+    return render_template(environment, TEMPLATE, notes=notes, episode=notes.episode, summary=notes.summary, intro=intro_paragraphs(notes, environment), links=episode_links(notes.episode))
