@@ -48,3 +48,13 @@ def test_quotable_clips_block_has_the_site_shape():
     first = data["quotableClips"][1]
     assert list(first) == ["name", "startOffset", "url", "endOffset"]
     assert first == {"name": "Tom & <Jerry> --> part", "startOffset": 71, "url": "https://www.youtube.com/watch?v=abc&t=71", "endOffset": 3600}
+
+
+def test_a_link_titled_with_its_own_url_is_named_by_its_host():
+    from clipper.formats.show_notes import labelled
+    from clipper.model import Link
+
+    assert labelled(Link("https://buzzsumo.com", "https://buzzsumo.com")) == Link("buzzsumo.com", "https://buzzsumo.com")
+    assert labelled(Link("www.example.org/a", "https://www.example.org/a")).title == "example.org"
+    assert labelled(Link("", "https://dlthub.com/docs")).title == "dlthub.com"
+    assert labelled(Link("DuckDB", "https://duckdb.org")).title == "DuckDB"

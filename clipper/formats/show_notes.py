@@ -1,6 +1,9 @@
 """notes.md: show notes in markdown, from templates/notes.md.j2."""
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import jinja2
 
 from ..model import Episode, Link, ShowNotes
@@ -34,8 +37,18 @@ def episode_links(episode: Episode) -> list[Link]:
     for link in episode.body_links + episode.links:
         if _normalise(link.url) not in seen:
             seen.add(_normalise(link.url))
-            links.append(link)
+            links.append(labelled(link))
     return links
+
+
+def labelled(link: Link) -> Link:
+    """A link named by its title, or by its page's host name ("buzzsumo.com") when the title is only
+    the URL again or empty."""
+    title = link.title.strip()
+    if title and not re.match(r"(?:https?://|www\.)", title, re.I) and _normalise(title) != _normalise(link.url):
+        return link
+    host = urlsplit(link.url).hostname or link.url
+    return Link(host.removeprefix("www."), link.url)
 
 
 def _normalise(url: str) -> str:
