@@ -5,10 +5,9 @@ templates/intro.txt.j2 writes it.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from .model import Chapter, Episode, GuestRole, MadeIntro, Person, Summary
-from .summary import takes_a_stand
+from .summary import host_label, takes_a_stand
 
 MAX_SUBJECTS = 3
 _ROLE_WORDS = 14
@@ -38,8 +37,7 @@ def made_intro(episode: Episode, chapters: tuple[Chapter, ...], chapter_source: 
 def _guests(episode: Episode) -> tuple[Person, ...]:
     """The episode's guests but its host (whose turns end with a question most often), unless the
     host is all there is."""
-    asked = Counter(line.who for line in episode.lines if line.who and line.text.rstrip().endswith("?"))
-    host = asked.most_common(1)[0][0].split()[0].casefold() if asked else ""
+    host = host_label(episode).split(" ")[0].casefold()
     known = tuple(guest for guest in episode.guests if guest.is_known and guest.name)
     guests = tuple(guest for guest in known if guest.name.split()[0].casefold() != host)
     return guests or known

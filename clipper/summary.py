@@ -122,8 +122,13 @@ def _host_names(episode: Episode) -> set[str]:
     hosts = {who for who in speakers if who.split()[0].casefold() not in guest_names} if speakers else set()
     if hosts != speakers:
         return hosts
+    return {host_label(episode)} if len(speakers) >= 2 and host_label(episode) else set()  # no guest named: who asks
+
+
+def host_label(episode: Episode) -> str:
+    """The `who` of the host: whose turns end with a question most often ("" when nobody asks)."""
     asked = Counter(line.who for line in episode.lines if line.who and line.text.rstrip().endswith("?"))
-    return {asked.most_common(1)[0][0]} if len(speakers) >= 2 and asked else set()  # no guest named: who asks
+    return asked.most_common(1)[0][0] if asked else ""
 
 
 
