@@ -132,10 +132,8 @@ def _repeats_takeaway(quote: str, made: Made) -> bool:
 
 
 def _guest_names(episode: Episode) -> list[str]:
-    """Guests who are not the episode's host (a guest who asks most of the questions is the host)."""
-    speakers = Counter(line.who for line in episode.lines if "?" in line.text)
-    host = speakers.most_common(1)[0][0] if speakers else ""
-    return [g.name for g in episode.guests if g.is_known and g.name and g.name.split()[0] != host.split(" ")[0]]
+    """The episode's guests as its file lists them (people files found)."""
+    return [g.name for g in episode.guests if g.is_known and g.name]
 
 
 def text_rows(episodes: list[Episode]) -> list[str]:
