@@ -120,10 +120,13 @@ class NotesReport:
 
 def build_show_notes(episode: Episode) -> ShowNotes:
     """Chapters and summary of an episode, all derived data the notes show (pure)."""
+    from .intro import made_intro
     from .summary import summarize
 
     chapter_set, fitted = episode_chapters(episode)
-    return ShowNotes(episode, fitted.chapters, chapter_set.source, fitted.repairs, fitted.problem, summarize(episode, fitted.chapters))
+    summary = summarize(episode, fitted.chapters)
+    made = None if episode.intro else made_intro(episode, fitted.chapters, chapter_set.source, summary)
+    return ShowNotes(episode, fitted.chapters, chapter_set.source, fitted.repairs, fitted.problem, summary, made)
 
 
 def render_notes(notes: ShowNotes, environment) -> dict[str, str]:  # noqa: ANN001 - jinja2.Environment
@@ -134,7 +137,7 @@ def render_notes(notes: ShowNotes, environment) -> dict[str, str]:  # noqa: ANN0
     return {
         "notes.md": show_notes.render(notes, environment),
         "youtube.txt": youtube_description.render(notes, environment),
-        "notes.json": notes_json.render(notes),
+        "notes.json": notes_json.render(notes, environment),
         "chapters.json": CHAPTER_FORMATS["podcast-json"](notes.episode, fitted),
         "chapters.vtt": CHAPTER_FORMATS["vtt"](notes.episode, fitted),
         "chapters.ffmeta": CHAPTER_FORMATS["ffmetadata"](notes.episode, fitted),

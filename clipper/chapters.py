@@ -210,17 +210,29 @@ def _readable_title(chapter: Chapter, index: int) -> Chapter:
     return replace(chapter, title=title)
 
 
+# Where a title's phrases meet: a title cut there reads whole ("Apache Iceberg: table format").
+_PHRASE_BOUNDARY = re.compile(r"\s*(?:[,;:]\s|\s[–—-]\s|\s\(|\s&\s|\s(?:and|or|vs\.?|versus|with)\s)")
+
+
 def shorten_titles(chapters: tuple[Chapter, ...], max_chars: int = TITLE_MAX_CHARS) -> tuple[tuple[Chapter, ...], tuple[str, ...]]:
-    """Titles cut at a word to fit `max_chars` (with "…"), and a note for each one cut."""
+    """Titles that fit `max_chars`, cut where a phrase ends, else at a word (with "…"); a note for each one cut."""
     shortened, repairs = [], []
     for chapter in chapters:
         title = chapter.title
         if len(title) > max_chars:
-            cut = title[: max_chars - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—(") or title[: max_chars - 1]
-            repairs.append(f"shortened the title '{title}' to {len(cut) + 1} characters")
-            title = cut + "…"
+            title = shorten_title(title, max_chars)
+            repairs.append(f"shortened the title '{chapter.title}' to {len(title)} characters")
         shortened.append(replace(chapter, title=title))
     return tuple(shortened), tuple(repairs)
+
+
+def shorten_title(title: str, max_chars: int) -> str:
+    """The title's longest run of whole phrases that fits, when that keeps at least half of it;
+    else the words that fit, followed by "…"."""
+    ends = [match.start() for match in _PHRASE_BOUNDARY.finditer(title) if max_chars // 2 <= match.start() <= max_chars]
+    if ends:
+        return title[: ends[-1]]
+    return (title[: max_chars - 1].rsplit(" ", 1)[0].rstrip(" ,;:-–—(") or title[: max_chars - 1]) + "…"
 
 
 def _title_words(title: str) -> set[str]:

@@ -304,12 +304,12 @@ def _write_texts(episode: Episode, span: ClipSpan, name: str, folder: Path, cues
 
 
 def post_text_of(episode: Episode, span: ClipSpan, media_name: str, environment) -> str:  # noqa: ANN001
-    """The text to post beside the clip `media_name`, hashtags from the episode's topics and keywords."""
+    """The text to post beside the clip `media_name` (within every platform's limit), and nothing else:
+    why the highlight was chosen is `post_text.why(span, media_name)`, for a file of its own."""
     from .formats import post_text
-    from .summary import pick_keywords
+    from .posts import clip_post
 
-    keywords = pick_keywords([line.text for line in episode.lines], episode.topics, count=4) if episode.lines else ()
-    return post_text.render(episode, span, keywords, media_name, environment)
+    return post_text.render(episode, span, clip_post(episode, span), environment)
 
 
 def _platform_warnings(video: Path, info: MediaInfo, duration_sec: float, options: CutOptions) -> list[str]:

@@ -166,6 +166,7 @@ def _build_episode(data: dict[str, Any], body: str, path: Path, offset: int, peo
         description=_text_field(data, "description", where, offset),
         intro=_text_field(data, "intro", where, offset),
         topics=tuple(_string_list(data.get("topics"), "topics", where, offset, data)),
+        keywords=_keywords(data, where, offset),
         duration_sec=_duration(data, where, offset),
         clips=_clips(data.get("quotableClips"), where, offset, _field_line(data, "quotableClips", offset)),
         transcript=transcript,
@@ -196,6 +197,13 @@ def _string_list(value: Any, key: str, path: str, offset: int, data: dict[str, A
     if not isinstance(value, list) or not all(isinstance(item, (str, int, float)) and not isinstance(item, bool) for item in value):
         raise EpisodeError(f"'{key}' should be a list of names", f"write '{key}: [a, b]'", path, _field_line(data, key, offset))
     return [_one_line(item) for item in value]
+
+
+def _keywords(data: dict[str, Any], path: str, offset: int) -> tuple[str, ...]:
+    """`keywords:` as a list, or as one comma-separated line (as the site writes them)."""
+    value = data.get("keywords")
+    items = value.split(",") if isinstance(value, str) else _string_list(value, "keywords", path, offset, data)
+    return tuple(item.strip() for item in items if item.strip())
 
 
 def _mapping(data: dict[str, Any], key: str, path: str, offset: int) -> dict[str, Any]:

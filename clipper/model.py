@@ -85,6 +85,7 @@ class Episode:
     description: str = ""
     intro: str = ""
     topics: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # the file's own `keywords:`, shown before the ones clipper finds
     duration_sec: float | None = None
     clips: tuple[Clip, ...] = ()
     transcript: tuple[TranscriptItem, ...] = ()
@@ -135,6 +136,25 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class GuestRole:
+    """A guest as an intro names them: "Aditya Gautam", "an AI researcher and engineer" ("" unknown)."""
+
+    name: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class MadeIntro:
+    """The facts of an intro clipper writes (templates/intro.txt.j2) for an episode without one."""
+
+    guests: tuple[GuestRole, ...]
+    subject: str  # the episode's short title
+    subjects: tuple[str, ...]  # what the conversation covers: human chapter titles, topics or keywords
+    subjects_are_titles: bool = False  # chapter titles (joined by ";"), not words (joined by ",")
+    lesson: Quote | None = None  # a guest's own words: what a listener takes away
+
+
+@dataclass(frozen=True)
 class ShowNotes:
     """Everything the notes outputs show, derived from one episode."""
 
@@ -144,11 +164,17 @@ class ShowNotes:
     chapter_repairs: tuple[str, ...]
     chapter_problem: str  # why YouTube will not show the chapters, "" when it will
     summary: Summary
+    made_intro: MadeIntro | None = None  # when the episode has no intro of its own
 
     @property
     def intro_is_extracted(self) -> bool:
         """True when the episode has no intro and the notes show an extractive summary instead."""
-        return not self.episode.intro
+        return not self.episode.intro and self.made_intro is None
+
+    @property
+    def intro_is_made(self) -> bool:
+        """True when the episode has no intro and the notes show one clipper wrote from its facts."""
+        return not self.episode.intro and self.made_intro is not None
 
 
 @dataclass(frozen=True)

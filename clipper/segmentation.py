@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .model import Chapter, Episode
 from .summary import clean_speech, tidy_sentence
-from .textrank import MID_SENTENCE_WORD, content_words, split_sentences, stem
+from .textrank import content_words, noun_stems, split_sentences, stem
 
 TARGET_CHAPTER_SEC = 140.0  # this podcast's editors: chapters of 1.5–5 minutes, aiming at about 2.3
 MIN_CHAPTER_SEC = 60.0
@@ -27,13 +27,11 @@ QUESTION_BONUS = 0.3
 EXCHANGE_WEIGHT = 0.4
 EXCHANGE_FULL_SEC = 240.0
 TITLE_MAX_CHARS = 60
+QUESTION_TOP_WORDS = 2
+IDF_POWER = 0.5
 _LEADING_WORDS = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|then|also|alright|right|yeah|um|uh)\b[,.]?\s+)+", re.I)
 
 _QUESTION_WORDS = frozenset("what how why which when where who whom whose can could do does did is are was were should would will have has".split())
-_DETERMINERS = frozenset("the a an this these those our your my their his her its".split())
-_BEFORE_VERBS_AND_ADJECTIVES = frozenset("i we you they he she it is was are were be been very so too really pretty quite".split())
-_DEMONSTRATIVES = frozenset("this that these those".split())
-_TOKEN = re.compile(r"[\w'-]+|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -157,7 +155,7 @@ def _titled(units: list[Unit], starts: list[float], end_sec: float) -> tuple[Cha
     groups = [[u for u in units if start <= u.start_sec < end] for start, end in zip(starts, ends)]
     host = host_of(units)
     weights = _distinctive_stems(groups)
-    nouns = _noun_stems(units)
+    nouns = noun_stems([unit.text for unit in units])
     speakers = {word.lower() for unit in units for word in unit.who.split()}
     titles: list[str] = []
     for number, group in enumerate(groups):
@@ -171,7 +169,7 @@ def _distinctive_stems(groups: list[list[Unit]]) -> list[dict[str, float]]:
     """Each chapter's stems weighted by how much more it uses them than the other chapters (tf-idf)."""
     counts = [Counter(token for unit in group for token in unit.stems) for group in groups]
     chapters_with = Counter(token for count in counts for token in count)
-    return [{token: (1 + math.log(n)) * math.log((1 + len(groups)) / chapters_with[token]) for token, n in count.items()} for count in counts]
+    return [{token: n * math.log((1 + len(groups)) / chapters_with[token]) ** IDF_POWER for token, n in count.items()} for count in counts]
 
 
 def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> str:
@@ -184,33 +182,15 @@ def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> 
         condensed = _LEADING_WORDS.sub("", tidy_sentence(question)).strip()
         stems = {stem(w) for w in content_words(condensed)}
         asks = condensed.split()[0].lower() in _QUESTION_WORDS if condensed else False
-        if asks and 4 <= len(condensed.split()) and len(condensed) <= TITLE_MAX_CHARS and len(stems & top) >= 2:
+        if asks and 4 <= len(condensed.split()) and len(condensed) <= TITLE_MAX_CHARS and len(stems & top) >= QUESTION_TOP_WORDS:
             return condensed[:1].upper() + condensed[1:]
     return ""
 
 
-def _noun_stems(units: list[Unit]) -> set[str]:
-    """Nouns, more or less, without a tagger: words that end "the/a/our … word" runs, and names said
-    mid-sentence, more often than they follow "we/it/is/very…" (then they are verbs or adjectives)."""
-    as_noun: Counter = Counter()
-    as_other: Counter = Counter()
-    for unit in units:
-        tokens = _TOKEN.findall(unit.text)
-        as_other.update(stem(word.lower()) for before, word in zip(tokens, tokens[1:]) if before.lower() in _BEFORE_VERBS_AND_ADJECTIVES)
-        run: list[str] = []
-        for token in tokens + ["."]:
-            if run and token.lower() not in _DETERMINERS and content_words(token) == [token.lower()]:
-                run.append(token)
-                continue
-            if run and len(run) > (2 if run[0].lower() in _DEMONSTRATIVES else 1):  # "this gives" is no noun
-                as_noun[stem(run[-1].lower())] += 1
-            run = [token] if token.lower() in _DETERMINERS else []
-        as_noun.update(stem(word.lower()) for word in MID_SENTENCE_WORD.findall(unit.text) if word[0].isupper() and len(word) > 1)
-    return {word for word, count in as_noun.items() if count > as_other[word]}
-
-
 def _phrase_titles(group: list[Unit], weights: dict[str, float], nouns: set[str], speakers: set[str]) -> list[str]:
-    """Titles from the chapter's key phrases (runs of content words said at least twice, ending in a noun)."""
+    """Titles from the chapter's key phrases (runs of content words said at least twice, ending in a
+    noun): the best phrase, followed after a colon by the next one said in the same breath ("Apache
+    Iceberg: table format"); two phrases never said together are never joined."""
     forms: dict[str, Counter] = {}
     for unit in group:
         for phrase in _content_runs(unit.text):
@@ -224,9 +204,22 @@ def _phrase_titles(group: list[Unit], weights: dict[str, float], nouns: set[str]
         is_noun = stem(phrase.split()[-1]) in nouns
         return (not (is_noun and phrases[phrase] >= 2), not is_noun, -score[phrase], phrase)
 
-    ranked = [forms[key].most_common(1)[0][0] for key in _without_overlaps(sorted(score, key=rank))[:4]]
-    titles = [f"{first} and {second}" for i, first in enumerate(ranked) for second in ranked[i + 1:]] + ranked
+    ranked = _without_overlaps(sorted(score, key=rank))[:4]
+    shown = {key: forms[key].most_common(1)[0][0] for key in ranked}
+    together = [f"{shown[first]}: {shown[second]}" for i, first in enumerate(ranked) for second in ranked[i + 1:]
+                if _is_specific(shown[second]) and phrases[second] >= 2 and _said_together(group, first, second)]
+    titles = together[:1] + [shown[key] for key in ranked]
     return [title[:1].upper() + title[1:] for title in titles if len(title) <= TITLE_MAX_CHARS]
+
+
+def _is_specific(phrase: str) -> bool:
+    """A phrase of two words or more, or a name ("Hewlett Packard", "DuckDB"), not one common word."""
+    return len(phrase.split()) >= 2 or phrase[:1].isupper()
+
+
+def _said_together(group: list[Unit], first: str, second: str) -> bool:
+    """Whether two phrases are said in the same line of the chapter (then they are related)."""
+    return any(first in text and second in text for text in (unit.text.lower() for unit in group))
 
 
 def _absorbed(phrases: Counter) -> Counter:

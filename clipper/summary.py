@@ -8,22 +8,33 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import Chapter, Episode, Quote, Summary, Takeaway
-from .textrank import MID_SENTENCE_WORD, adjacent_content_pairs, content_words, rank_sentences, rank_words, split_sentences, stem
+from .keywords import KEYWORD_COUNT, Background, merged_keywords, pick_keywords
+from .textrank import content_words, ends_sentence, rank_sentences, split_sentences, stem
 
-KEYWORD_COUNT = 10
 QUOTE_COUNT = 3
 ABSTRACT_SENTENCES = 4
-_TAKEAWAY_WORDS = (8, 45)
-_QUOTE_WORDS = (10, 40)
+_TAKEAWAY_WORDS = (8, 40)
+_QUOTE_WORDS = (8, 25)  # a line a listener would repeat is short
 _HOST_WEIGHT = 0.6  # the host mostly asks; takeaways and quotes come mostly from guests
 _LONG_CHAPTER_SEC = 180  # a chapter this long gets two takeaway sentences
 _WINDOW_SEC = 300  # without chapters, takeaways come from stretches this long
+_OPINION_BONUS = 1.5  # a quote that takes a stand is worth repeating
+# Words that take a stand: advice, judgement, a strong claim.
+_OPINION = re.compile(r"\b(?:should|shouldn't|must|never|you (?:don't|do not|have to|need to|can't)|the (?:best|worst|key|most important)|"
+                      r"matters?|the (?:problem|secret|trick|point|goal|lesson) is|I (?:think|believe|learned)|my advice)\b", re.IGNORECASE)
+# How a host frames the talk, not what anyone learns: greetings, thanks, the running order.
+_FRAMING = re.compile(r"(?:thank you|thanks|welcome|hello|hi|good (?:morning|evening)|let's (?:start|begin|move)|"
+                      r"let me|before we (?:go|start|begin)|this (?:event|episode|podcast|week)|today we)\b", re.IGNORECASE)
+# An opening word that points at something said before, or joins on to it.
+_DANGLING_OPENING = re.compile(r"(?:it|it's|its|this|that|these|those|they|they're|them|their|he|she|his|her|him|"
+                               r"and|but|so|or|because|also|then|which|plus|though|although|yet|otherwise|too|either|"
+                               r"such|here|there's|both|same)\b", re.IGNORECASE)
 
 _STAGE_DIRECTION = re.compile(
     r"\s*(\[[^\]\n]{1,60}\]|\((?:laughs?|laughing|laughter|chuckles?|chuckling|inaudible|cross-?talk|sighs?|"
     r"smiles?|pause|music|applause|coughs?|unintelligible)\))", re.IGNORECASE)
 _LEADING_FILLER = re.compile(
-    r"^(?:(?:yeah|yes|yep|okay|ok|um+|uh+|oh|mm+|hmm+)\b[,.!]?\s*|(?:so|well|right|like|and|but|you know|i mean)\s*,\s*"
+    r"^(?:[–—-]+\s*|(?:yeah|yes|yep|okay|ok|um+|uh+|oh|mm+|hmm+)\b[,.!]?\s*|(?:so|well|right|like|and|but|you know|i mean)\s*,\s*"
     r"|(?:and|but|so|or|then|and then|because)\s+(?=[a-z]|I\b))+",
     re.IGNORECASE)
 
@@ -40,6 +51,7 @@ class _Sentence:
     sec: float
     stems: tuple[str, ...]
     is_host: bool
+    before: str = ""  # the sentence before it in the same transcript line, "" for a line's first
 
 
 def clean_speech(text: str) -> str:
@@ -55,8 +67,9 @@ def tidy_sentence(sentence: str) -> str:
     return tidied[:1].upper() + tidied[1:] if tidied else ""
 
 
-def summarize(episode: Episode, chapters: tuple[Chapter, ...]) -> Summary:
-    """Takeaways per chapter, keywords and quotes of the whole episode, and an abstract."""
+def summarize(episode: Episode, chapters: tuple[Chapter, ...], background: Background | None = None) -> Summary:
+    """Takeaways per chapter, keywords (the file's own first) and quotes of the whole episode, and an
+    abstract; `background` is the keyword background table (clipper's own by default)."""
     sentences = _sentences(episode)
     if not sentences:
         return Summary()
@@ -66,10 +79,16 @@ def summarize(episode: Episode, chapters: tuple[Chapter, ...]) -> Summary:
     everything = [(s, score) for _, group, scores in scored for s, score in zip(group, scores)]
     return Summary(
         takeaways=tuple(t for t in takeaways if t.sentences),
-        keywords=pick_keywords([s.text for s in sentences], episode.topics),
-        quotes=_quotes(scored),
+        keywords=merged_keywords(episode.keywords, pick_keywords([s.text for s in sentences], episode.topics, background=background, names=_name_words(episode))),
+        quotes=_quotes(scored, {s.casefold() for t in takeaways for s in t.sentences}),
         abstract=_abstract(takeaways, everything),
     )
+
+
+def _name_words(episode: Episode) -> frozenset[str]:
+    """The words of the speakers' and guests' names: who speaks is no keyword of what is said."""
+    names = [line.who for line in episode.lines] + [guest.name for guest in episode.guests]
+    return frozenset(word for name in names for word in name.split())
 
 
 def speaker_names(episode: Episode) -> dict[str, str]:
@@ -83,13 +102,16 @@ def _sentences(episode: Episode) -> list[_Sentence]:
     names = speaker_names(episode)
     sentences, seen = [], set()
     for line in episode.lines:
+        before = ""
         for text in split_sentences(clean_speech(line.text)):
             key = text.casefold()
             if key in seen:  # a duplicated line must not make the summary repeat itself
                 continue
             seen.add(key)
             stems = tuple(stem(word) for word in content_words(text))
-            sentences.append(_Sentence(text, names.get(line.who, line.who), line.sec if line.sec is not None else -1.0, stems, line.who in hosts))
+            sec = line.sec if line.sec is not None else -1.0
+            sentences.append(_Sentence(text, names.get(line.who, line.who), sec, stems, line.who in hosts, before))
+            before = text
     return sentences
 
 
@@ -98,7 +120,15 @@ def _host_names(episode: Episode) -> set[str]:
     guest_names = {part.casefold() for guest in episode.guests for part in guest.name.split()[:1]}
     speakers = {line.who for line in episode.lines if line.who}
     hosts = {who for who in speakers if who.split()[0].casefold() not in guest_names} if speakers else set()
-    return hosts if hosts != speakers else set()
+    if hosts != speakers:
+        return hosts
+    return {host_label(episode)} if len(speakers) >= 2 and host_label(episode) else set()  # no guest named: who asks
+
+
+def host_label(episode: Episode) -> str:
+    """The `who` of the host: whose turns end with a question most often ("" when nobody asks)."""
+    asked = Counter(line.who for line in episode.lines if line.who and line.text.rstrip().endswith("?"))
+    return asked.most_common(1)[0][0] if asked else ""
 
 
 
@@ -133,28 +163,70 @@ def _relative_scores(group: list[_Sentence]) -> list[float]:
 
 
 def _is_statement(sentence: _Sentence, bounds: tuple[int, int]) -> bool:
-    words = len(sentence.text.split())
-    return bounds[0] <= words <= bounds[1] and not sentence.text.rstrip().endswith("?") and sentence.text[-1:] in ".!"
+    """A whole sentence of `bounds` words that states something: no question, no quotation cut in two."""
+    text = sentence.text
+    words = len(text.split())
+    return bounds[0] <= words <= bounds[1] and "?" not in text and text[-1:] in ".!" and _balanced(text)
+
+
+def _balanced(text: str) -> bool:
+    """No quotation cut in two ("I have nothing to lose.” And I passed…")."""
+    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
+
+
+def takes_a_stand(sentence: str) -> bool:
+    """Whether a sentence gives advice, a judgement or a strong claim ("you have to…", "the best…")."""
+    return bool(_OPINION.search(sentence))
+
+
+def is_framing(sentence: str) -> bool:
+    """Whether a sentence frames the talk (thanks, welcome, the running order) rather than says something."""
+    return bool(_FRAMING.search(tidy_sentence(sentence)[:40]))
+
+
+def opens_dangling(sentence: str) -> bool:
+    """Whether a sentence opens with a word pointing at what was said before ("It was them who…",
+    "But then…"), so that it does not make sense alone."""
+    return bool(_DANGLING_OPENING.match(tidy_sentence(sentence)))
+
+
+def standalone(sentence: _Sentence, bounds: tuple[int, int]) -> str:
+    """The sentence as it can be read alone: tidied, with the sentence before it when it opens
+    with a dangling word and that one does not; "" when it cannot stand alone or is no statement."""
+    if not _is_statement(sentence, bounds) or is_framing(sentence.text):
+        return ""
+    if not opens_dangling(sentence.text):
+        return tidy_sentence(sentence.text)
+    joined = f"{sentence.before} {sentence.text}"
+    fits = sentence.before and not opens_dangling(sentence.before) and ends_sentence(sentence.before) and "?" not in sentence.before
+    return tidy_sentence(joined) if fits and len(joined.split()) <= bounds[1] and not opens_dangling(joined) and _balanced(joined) else ""
 
 
 def _takeaway(chapter: Chapter | None, group: list[_Sentence], scores: list[float]) -> Takeaway:
-    candidates = [(score, i) for i, (s, score) in enumerate(zip(group, scores)) if _is_statement(s, _TAKEAWAY_WORDS)]
+    """The chapter's best guest statements that stand alone (two for a long chapter), in spoken order."""
+    options = [(score, i, standalone(s, _TAKEAWAY_WORDS)) for i, (s, score) in enumerate(zip(group, scores)) if not s.is_host]
     count = 2 if chapter and chapter.duration_sec >= _LONG_CHAPTER_SEC else 1
-    chosen = sorted(i for _, i in sorted(candidates, reverse=True)[:count])
+    chosen: list[tuple[float, int, str]] = []
+    for score, i, text in sorted((o for o in options if o[2]), key=lambda option: (-option[0], option[1])):
+        if len(chosen) < count and not any(abs(i - j) <= 1 for _, j, _ in chosen):  # a sentence said once
+            chosen.append((score, i, text))
+    chosen.sort(key=lambda option: option[1])
     whole = chapter or Chapter("", 0.0, 0.0)
-    return Takeaway(whole, tuple(tidy_sentence(group[i].text) for i in chosen))
+    return Takeaway(whole, tuple(text for _, _, text in chosen))
 
 
-def _quotes(scored: list[tuple[Chapter | None, list[_Sentence], list[float]]]) -> tuple[Quote, ...]:
-    """The best-scored guest statements, at most one a chapter (or stretch), in time order."""
+def _quotes(scored: list[tuple[Chapter | None, list[_Sentence], list[float]]], taken: set[str]) -> tuple[Quote, ...]:
+    """Short, opinionated guest lines that stand alone and are no takeaway: the best scored, at most
+    one a chapter (or stretch), in time order."""
     options = [
-        (score, index, s)
+        (score * (_OPINION_BONUS if takes_a_stand(s.text) else 1.0), index, s)
         for index, (_, group, scores) in enumerate(scored)
         for s, score in zip(group, scores)
-        if _is_statement(s, _QUOTE_WORDS) and not s.is_host
+        if not s.is_host and s.who.strip() and not opens_dangling(s.text) and _is_statement(s, _QUOTE_WORDS) and not is_framing(s.text)
+        and not _overlaps(tidy_sentence(s.text), taken)
     ]
     top, used = [], set()
-    for score, index, sentence in sorted(options, key=lambda option: -option[0]):
+    for score, index, sentence in sorted(options, key=lambda option: (-option[0], option[2].sec)):
         if index not in used or len(scored) == 1:
             top.append(sentence)
             used.add(index)
@@ -163,77 +235,17 @@ def _quotes(scored: list[tuple[Chapter | None, list[_Sentence], list[float]]]) -
     return tuple(Quote(tidy_sentence(s.text), s.who, s.sec) for s in sorted(top, key=lambda s: s.sec))
 
 
+def _overlaps(text: str, taken: set[str]) -> bool:
+    key = text.casefold()
+    return any(key in other or other in key for other in taken)
+
+
 def _abstract(takeaways: tuple[Takeaway, ...], everything: list[tuple[_Sentence, float]]) -> tuple[str, ...]:
     """The lead takeaway of the longest chapters, in time order; without chapters, the best sentences."""
     with_chapters = [t for t in takeaways if t.sentences and t.chapter.title]
     if len(with_chapters) >= 2:
         longest = sorted(with_chapters, key=lambda t: -t.chapter.duration_sec)[:ABSTRACT_SENTENCES]
         return tuple(t.sentences[0] for t in sorted(longest, key=lambda t: t.chapter.start_sec))
-    options = [(score, i) for i, (s, score) in enumerate(everything) if _is_statement(s, _TAKEAWAY_WORDS)]
-    chosen = sorted(i for _, i in sorted(options, reverse=True)[:ABSTRACT_SENTENCES])
-    return tuple(tidy_sentence(everything[i][0].text) for i in chosen)
-
-
-def pick_keywords(texts: list[str], topics: tuple[str, ...] = (), count: int = KEYWORD_COUNT) -> tuple[str, ...]:
-    """TextRank keywords: one per stem, shown in their most common form, fillers excluded."""
-    word_lists = [content_words(text) for text in texts]
-    surface: dict[str, Counter] = {}
-    stem_lists = []
-    for words in word_lists:
-        stems = [stem(word) for word in words]
-        for word, token in zip(words, stems):
-            surface.setdefault(token, Counter())[word] += 1
-        stem_lists.append(stems)
-    scores = rank_words(stem_lists)
-    cased = _mid_sentence_forms(texts)
-    topic_stems = {stem(word) for topic in topics for word in content_words(topic)}
-    ranked = sorted(scores, key=lambda token: (-(scores[token] * (1.5 if token in topic_stems else 1.0)), token))
-    phrases = _key_phrases(texts, set(ranked[: count * 2]))
-    keywords: list[str] = []
-    used: set[str] = set()
-    for token in ranked:
-        if len(keywords) == count:
-            break
-        if token in used:
-            continue
-        pair = phrases.get(token)
-        parts = pair if pair and not used & set(pair) else (token,)
-        words = [surface[part].most_common(1)[0][0] for part in parts]
-        names = [cased.get(word, word) for word in words]
-        keywords.append(" ".join(_leading_names(words, names)))
-        used.update(parts)
-    return tuple(keywords)
-
-
-def _leading_names(words: list[str], names: list[str]) -> list[str]:
-    """ "LinkedIn posts", "Data Talks": the written form of leading names only, never "mentoring Club"."""
-    shown, in_name = [], True
-    for word, name in zip(words, names):
-        in_name = in_name and name != word
-        shown.append(name if in_name else word)
-    return shown
-
-
-def _mid_sentence_forms(texts: list[str]) -> dict[str, str]:
-    """Words mostly written with capitals inside sentences: "Germany", "AWS" (content_words lowercases them)."""
-    forms: dict[str, Counter] = {}
-    for text in texts:
-        for word in MID_SENTENCE_WORD.findall(text):
-            forms.setdefault(word.lower(), Counter())[word] += 1
-    names = {}
-    for lower, seen in forms.items():
-        form, count = seen.most_common(1)[0]
-        if form != lower and count >= 0.8 * sum(seen.values()):  # "data", though "Data Talks Club" is said too
-            names[lower] = form
-    return names
-
-
-def _key_phrases(texts: list[str], top: set[str], min_count: int = 3) -> dict[str, tuple[str, str]]:
-    """Two top keywords that often stand side by side ("machine learning") make one phrase."""
-    stem_pairs = ((stem(a), stem(b)) for text in texts for a, b in adjacent_content_pairs(text))
-    pairs = Counter((a, b) for a, b in stem_pairs if a in top and b in top and a != b)
-    phrases: dict[str, tuple[str, str]] = {}
-    for pair, seen in pairs.most_common():
-        if seen >= min_count and not any(token in phrases for token in pair):  # each word in its likeliest phrase
-            phrases.update({token: pair for token in pair})
-    return phrases
+    options = [(score, i, standalone(s, _TAKEAWAY_WORDS)) for i, (s, score) in enumerate(everything) if not s.is_host]
+    chosen = sorted(sorted((option for option in options if option[2]), key=lambda o: (-o[0], o[1]))[:ABSTRACT_SENTENCES], key=lambda o: o[1])
+    return tuple(text for _, _, text in chosen)

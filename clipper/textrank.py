@@ -8,6 +8,7 @@ damping, and rank by power iteration on small matrices instead.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -86,6 +87,55 @@ def adjacent_content_pairs(text: str) -> list[tuple[str, str]]:
     stopwords = _cleaner()[0]
     words = [m.lower() for m in _WORD.findall(text)]
     return [(a, b) for a, b in zip(words, words[1:]) if _is_content(a, stopwords) and _is_content(b, stopwords)]
+
+
+def content_runs(text: str) -> list[list[str]]:
+    """Runs of content words standing side by side ("machine learning interviews"), lower-case."""
+    stopwords = _cleaner()[0]
+    runs: list[list[str]] = [[]]
+    for word in (m.lower() for m in _WORD.findall(text)):
+        if _is_content(word, stopwords):
+            runs[-1].append(word)
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if run]
+
+
+_DETERMINERS = frozenset("the a an this these those our your my their his her its".split())
+_BEFORE_VERBS_AND_ADJECTIVES = frozenset("i we you they he she it is was are were be been very so too really pretty quite".split())
+_DEMONSTRATIVES = frozenset("this that these those".split())
+_TOKEN = re.compile(r"[\w'-]+|[^\w\s]")
+
+
+def noun_stems(texts: list[str]) -> set[str]:
+    """Nouns, more or less, without a tagger: words that end "the/a/our … word" runs, and names said
+    mid-sentence, more often than they follow "we/it/is/very…" (then they are verbs or adjectives)."""
+    as_noun, as_other = _noun_and_other_counts(texts)
+    return {word for word, count in as_noun.items() if count > as_other[word]}
+
+
+def verb_or_adjective_stems(texts: list[str]) -> set[str]:
+    """Words said after "we/it/is/very…" more often than as nouns ("keeps", "announced", "stupid")."""
+    as_noun, as_other = _noun_and_other_counts(texts)
+    return {word for word, count in as_other.items() if count > as_noun[word]}
+
+
+def _noun_and_other_counts(texts: list[str]) -> tuple[Counter, Counter]:
+    as_noun: Counter = Counter()
+    as_other: Counter = Counter()
+    for text in texts:
+        tokens = _TOKEN.findall(text)
+        as_other.update(stem(word.lower()) for before, word in zip(tokens, tokens[1:]) if before.lower() in _BEFORE_VERBS_AND_ADJECTIVES)
+        run: list[str] = []
+        for token in tokens + ["."]:
+            if run and token.lower() not in _DETERMINERS and content_words(token) == [token.lower()]:
+                run.append(token)
+                continue
+            if run and len(run) > (2 if run[0].lower() in _DEMONSTRATIVES else 1):  # "this gives" is no noun
+                as_noun[stem(run[-1].lower())] += 1
+            run = [token] if token.lower() in _DETERMINERS else []
+        as_noun.update(stem(word.lower()) for word in MID_SENTENCE_WORD.findall(text) if word[0].isupper() and len(word) > 1)
+    return as_noun, as_other
 
 
 def _is_content(word: str, stopwords: frozenset[str]) -> bool:

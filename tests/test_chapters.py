@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from clipper.chapters import (
     TITLE_MAX_CHARS, YOUTUBE_MIN_CHAPTER_SEC, ChapterSet, YOUTUBE_MIN_CHAPTERS, derive_chapters, episode_end_sec, fit_youtube,
-    more_meaningful, shorten_titles,
+    more_meaningful, shorten_title, shorten_titles,
 )
 from clipper.episode_file import read_episode
 from clipper.errors import ChapterError
@@ -99,15 +99,17 @@ def test_too_few_chapters_says_youtube_will_not_show_them():
     assert [c.title for c in fitted.chapters] == ["Alpha"]
 
 
-def test_long_titles_are_trimmed_at_a_word():
+def test_long_titles_are_trimmed_where_a_phrase_ends():
     title = "Staff engineer archetypes: deep specialist, cross-team advisor, hands-on mentor"
     fitted = fit_youtube(chapters((title, 0, 60), ("B", 60, 120), ("C", 120, 180)), 180)
     assert fitted.chapters[0].title == title  # kept whole for podcast apps and notes
     shortened, repairs = shorten_titles(fitted.chapters)
     short = shortened[0].title
-    assert short == "Staff engineer archetypes: deep specialist, cross-team advisor…"
+    assert short == "Staff engineer archetypes: deep specialist, cross-team advisor"
     assert len(short) <= TITLE_MAX_CHARS and repairs == (f"shortened the title '{title}' to {len(short)} characters",)
-    assert shorten_titles((Chapter("x" * 100, 0, 10),))[0][0].title == "x" * 69 + "…"
+    assert shorten_title("Tools of the trade: Structured Output, and the rest of what we use every day", 40) == "Tools of the trade: Structured Output"
+    assert shorten_titles((Chapter("x" * 100, 0, 10),))[0][0].title == "x" * 69 + "…", "no phrase: cut at a word"
+    assert shorten_title("Why " + "very " * 20 + "long", 30) == "Why very very very very very…"
 
 
 def test_more_meaningful_keeps_specific_titles_then_the_longer_chapter():

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from clipper.api import episode_chapters, load_episode
-from clipper.chapters import episode_end_sec
+from clipper.chapters import derive_chapters, episode_end_sec
 from clipper.clips import (
     MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, line_spans, pick_highlight,
     plan_fetch, select_chapters, whole_chapter,
@@ -18,9 +18,11 @@ from clipper.errors import ChapterError, ClipperError
 from clipper.formats import post_text, srt
 from clipper.model import Chapter
 from clipper.platforms import fit_within_limits, platform_problems
+from clipper.posts import clip_post, clip_question
+from clipper.summary import clean_speech, host_label
 from clipper.templating import make_environment
 
-from .conftest import GOOD_EPISODES, PEOPLE
+from .conftest import GOOD_EPISODES, PEOPLE, PODCAST
 
 CLIPPED_EPISODES = [path for path in GOOD_EPISODES if load_episode(path, PEOPLE).clips and load_episode(path, PEOPLE).has_times]
 
@@ -213,14 +215,43 @@ def test_clips_are_scaled_down_to_what_every_named_platform_takes():
 def test_post_text_has_hook_sentences_hashtags_and_timed_link(synthetic_episode):
     episode = load_episode(synthetic_episode)
     span = pick_highlight(episode, Chapter("Deep dive into tests", 40, 90), 2, 90, 10, 30)
-    text = post_text.render(episode, span, ("range requests",), "02-deep-dive.mp4", make_environment())
-    lines = text.splitlines()
-    assert lines[0] == "Deep dive into tests"
-    assert lines[2] == " ".join(span.sentences) and lines[2]
-    assert lines[4] == "#MachineLearning #Testing #RangeRequests"
-    assert lines[6] == f"Full episode, from this moment: https://www.youtube.com/watch?v=abc&t={int(span.start_sec)}"
+    post = clip_post(episode, span)
+    text = post_text.render(episode, span, post, make_environment())
+    blocks = text.rstrip("\n").split("\n\n")
+    assert blocks[0] == post.hook and post.hook
+    assert blocks[-1] == f"https://www.youtube.com/watch?v=abc&t={int(span.start_sec)}"
+    assert 3 <= len(blocks[-2].split()) <= 5 and all(tag.startswith("#") for tag in blocks[-2].split())
+    assert "TextRank" not in text and span.reason not in text, "why the highlight was chosen is not posted"
+    assert post_text.why(span, "02-deep-dive.mp4") == f"02-deep-dive.mp4: {span.reason}.\n"
+
+
+def test_posts_fit_x_and_their_hashtags_differ_from_clip_to_clip():
+    episode = load_episode(PODCAST / "s23e03-future-of-ai-agents.md", PEOPLE)
+    chapters = clip_chapters(episode, derive_chapters(episode).chapters)
+    end = episode_end_sec(episode)
+    texts, tag_sets = [], set()
+    for index, chapter in list(enumerate(chapters, 1))[1:6]:
+        span = pick_highlight(episode, chapter, index, end)
+        post = clip_post(episode, span)
+        text = post_text.render(episode, span, post, make_environment())
+        texts.append(text)
+        assert len(text.rstrip()) <= 280, text
+        assert f"&t={int(span.start_sec)}" in text
+        tags = [word for word in text.split() if word.startswith("#")]
+        assert 3 <= len(tags) <= 5, text
+        tag_sets.add(tuple(tags))
+    assert len(tag_sets) >= 4, "hashtags of each clip's own subject, not one set for the episode"
+
+
+def test_the_hook_is_the_hosts_question_the_clip_answers():
+    episode = load_episode(PODCAST / "s23e03-future-of-ai-agents.md", PEOPLE)
+    host = host_label(episode)
+    asked = next(line for line in episode.lines if line.who == host and line.text.endswith("?") and line.sec and line.sec > 300)
+    answer = next(line for line in episode.lines if line.sec and line.sec > asked.sec)
+    span = custom_span(episode, derive_chapters(episode).chapters, answer.sec, answer.sec + 30, episode_end_sec(episode))
+    assert clip_question(episode, span) and clip_question(episode, span) in clean_speech(asked.text)
 
 
 def test_hashtags_keep_the_topics_own_capitals_and_drop_duplicates():
-    tags = post_text.hashtags(("machine learning", "MLOps", "staff AI engineer", "iPhone apps"), ("mlops", "Machine Learning", "x"))
+    tags = post_text.hashtags(("machine learning", "MLOps", "staff AI engineer", "iPhone apps", "mlops", "Machine Learning", "x"))
     assert tags == ["#MachineLearning", "#MLOps", "#StaffAIEngineer", "#iPhoneApps"]

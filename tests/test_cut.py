@@ -132,10 +132,10 @@ def test_captions_srt_and_post_text_come_beside_the_clip(tall_clips):
     srt = (folder / f"{name}.srt").read_text(encoding="utf-8")
     assert srt.startswith("1\n00:00:00,000 --> ")
     post = (folder / f"{name}.txt").read_text(encoding="utf-8").splitlines()
-    assert post[0] == "Deep dive into tests"
-    assert post[4].startswith("#MachineLearning #Testing")
-    assert "https://www.youtube.com/watch?v=abc&t=" in post[6]
-    assert "TextRank" in post[-1], "the post text explains why this highlight was chosen"
+    assert post[0] and len("\n".join(post)) <= 280
+    assert post[-3].startswith("#") and 3 <= len(post[-3].split()) <= 5
+    assert post[-1].startswith("https://www.youtube.com/watch?v=abc&t=")
+    assert "TextRank" not in "\n".join(post), "the post is what is posted, not why the highlight was chosen"
     assert {path.suffix or path.name for path in folder.iterdir()} == {".mp4", ".srt", ".txt", ".stamp", ".clipper-lock"}, \
         "no work files left behind"
 

@@ -263,3 +263,12 @@ def test_the_site_episode_with_every_header_twice_has_each_once():
     assert path.read_text(encoding="utf-8").count("- header: ") == 54
     titles = [header.title for header in read_episode(path, PEOPLE).headers]
     assert len(titles) == len(set(titles)) == 27
+
+
+def test_keywords_load_as_a_comma_separated_line_or_a_list(tmp_path):
+    crisp = read_episode(PODCAST / "crisp-dm.md", PEOPLE)
+    assert crisp.keywords[:3] == ("CRISP-DM", "data science process", "machine learning methodology")
+    listed = tmp_path / "listed.md"
+    listed.write_text("---\ntitle: T\nkeywords:\n- feature store\n- A/B testing\n---\n", encoding="utf-8")
+    assert read_episode(listed).keywords == ("feature store", "A/B testing")
+    assert read_episode(PODCAST / "data-centric-ai.md", PEOPLE).keywords == ()

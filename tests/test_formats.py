@@ -88,3 +88,13 @@ def test_unknown_guests_are_never_named_by_their_id(tmp_path):
     assert "## Guest\n\n- **Alexey Grigorev**" in files["notes.md"]
     alone = render_notes(build_show_notes(read_episode(path, tmp_path)), make_environment(None))
     assert "Guest" not in alone["notes.md"] and "xiahebleinagle" not in alone["notes.md"] + alone["youtube.txt"]
+
+
+def test_a_link_titled_with_its_own_url_is_named_by_its_host():
+    from clipper.formats.show_notes import labelled
+    from clipper.model import Link
+
+    assert labelled(Link("https://buzzsumo.com", "https://buzzsumo.com")) == Link("buzzsumo.com", "https://buzzsumo.com")
+    assert labelled(Link("www.example.org/a", "https://www.example.org/a")).title == "example.org"
+    assert labelled(Link("", "https://dlthub.com/docs")).title == "dlthub.com"
+    assert labelled(Link("DuckDB", "https://duckdb.org")).title == "DuckDB"

@@ -86,12 +86,18 @@ def test_notes_content_of_the_reference_episode(tmp_path, seed_001):
     assert "\nChapters:\n0:00 Podcast Introduction\n1:11 Episode kickoff" in description
 
 
-def test_episode_without_intro_gets_an_extracted_summary(tmp_path):
+def test_episode_without_intro_gets_one_made_from_its_facts(tmp_path):
     api.make_notes(api.NotesOptions((str(SEEDS / "002_c3dced088ed158fe.txt"),), tmp_path, PEOPLE, jobs=1))
-    markdown = (tmp_path / "002_c3dced088ed158fe" / "notes.md").read_text()
+    folder = tmp_path / "002_c3dced088ed158fe"
+    markdown = (folder / "notes.md").read_text()
     about = markdown.split("## About this episode\n\n")[1].split("\n\n")[0]
-    assert len(about.split()) > 30
-    assert "_This summary was extracted from the transcript._" in markdown
+    assert about.startswith("Alexey Grigorev, the founder of DataTalks.Club, talks about “DataTalks.Club Behind the Scenes”."), \
+        "the guest (not Eugene, who hosts this one) with the role of his people file"
+    assert 2 <= len(re.findall(r"[.”] ", about + " ")) <= 4, about
+    assert "_clipper wrote this introduction" in markdown and "_This summary was extracted" not in markdown
+    notes = json.loads((folder / "notes.json").read_text())
+    assert notes["intro_is_made"] and not notes["intro_is_extracted"] and notes["intro"] == [about]
+    assert (folder / "youtube.txt").read_text().startswith(about + "\n")
 
 
 def test_quotes_give_their_time_even_without_a_video_link(tmp_path, seed_001):

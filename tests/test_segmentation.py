@@ -8,8 +8,8 @@ import pytest
 from benchmarks.chapters_bench import automatic_boundaries, headed_episodes, hidden_headers, score_methods
 from clipper.chapters import derive_chapters, episode_end_sec, fit_youtube
 from clipper.formats import youtube_chapters
-from clipper.segmentation import MIN_CHAPTER_SEC, Unit, _noun_stems, automatic_chapters
-from clipper.textrank import FILLER_WORDS, stem
+from clipper.segmentation import MIN_CHAPTER_SEC, automatic_chapters
+from clipper.textrank import FILLER_WORDS, noun_stems, stem
 
 from .conftest import DATA, PODCAST, SEEDS
 
@@ -45,6 +45,11 @@ def test_automatic_titles_are_readable_phrases_from_the_chapter(episode):
         assert 0 < len(chapter.title) <= 60 and chapter.title[0].isupper()
         assert not set(words) <= FILLER_WORDS | {"and"}, chapter.title
         assert all(word in spoken for word in words if word not in ("and", "part")), f"{chapter.title}: words said in the episode, not stems"
+        assert not re.fullmatch(r"[\w' -]+ and [\w' -]+", chapter.title) or chapter.title.endswith("?"), "no 'X and Y' pairs"
+        if ": " in chapter.title:  # a topic and an aspect of it: said in the same line of the chapter
+            first, second = chapter.title.casefold().split(": ")
+            assert any(first in t and second in t for t in (line.text.casefold() for line in plain.lines
+                                                                  if chapter.start_sec <= line.sec < chapter.end_sec))
 
 
 def test_automatic_chapters_beat_both_baselines():
@@ -84,6 +89,6 @@ def test_automatic_chapters_can_be_written_back_as_quotable_clips(capsys):
 
 def test_words_used_as_verbs_are_not_taken_for_nouns():
     texts = ["This gives us the category.", "It gives a number.", "The model gives the category.", "We deploy the model."]
-    nouns = _noun_stems([Unit(i * 10.0, text, "Host", ()) for i, text in enumerate(texts)])
+    nouns = noun_stems(texts)
     assert {stem("category"), stem("model"), stem("number")} <= nouns
     assert stem("gives") not in nouns and stem("deploy") not in nouns

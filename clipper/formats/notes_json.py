@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 
+import jinja2
+
 from ..model import ShowNotes
 from ..timecode import format_clock
 from .show_notes import intro_paragraphs
 
 
-def render(notes: ShowNotes) -> str:
+def render(notes: ShowNotes, environment: jinja2.Environment) -> str:
     episode = notes.episode
     document = {
         "slug": episode.slug,
@@ -17,8 +19,9 @@ def render(notes: ShowNotes) -> str:
         "short": episode.short,
         "youtube_url": episode.youtube_url,
         "guests": [asdict(guest) for guest in episode.guests],
-        "intro": intro_paragraphs(notes),
+        "intro": intro_paragraphs(notes, environment),
         "intro_is_extracted": notes.intro_is_extracted,
+        "intro_is_made": notes.intro_is_made,
         "topics": list(episode.topics),
         "chapter_source": notes.chapter_source,
         "chapter_repairs": list(notes.chapter_repairs),

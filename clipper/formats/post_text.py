@@ -1,4 +1,5 @@
-"""The text to post beside a clip (templates/post.txt.j2): hook, what is said, hashtags, link."""
+"""The text to post beside a clip (templates/post.txt.j2): hook, what is said, hashtags, link —
+the richest that fits every platform's text limit; and, apart, why clipper chose the highlight."""
 from __future__ import annotations
 
 import re
@@ -6,24 +7,38 @@ import re
 import jinja2
 
 from ..model import ClipSpan, Episode
+from ..posts import MIN_HASHTAGS, Post
 from ..templating import render as render_template
 
 TEMPLATE = "post.txt.j2"
-MAX_HASHTAGS = 6
+MAX_CHARS = 280  # X's limit, link included: the strictest of the platforms (LinkedIn 3,000, TikTok and Instagram 2,200)
 
 
-def hashtags(topics: tuple[str, ...], keywords: tuple[str, ...]) -> list[str]:
-    """#CamelCase tags from the episode's topics, then its keywords; no duplicates."""
+def hashtags(*phrase_lists: tuple[str, ...]) -> list[str]:
+    """#CamelCase tags of the phrases, in order; no duplicates."""
     tags, seen = [], set()
-    for phrase in list(topics) + list(keywords):
+    for phrase in (phrase for phrases in phrase_lists for phrase in phrases):
         words = re.findall(r"[^\W_]+", phrase)
         tag = "#" + "".join(word if word.lower() != word else word.capitalize() for word in words)  # MLOps stays MLOps
         if len(tag) > 2 and tag.casefold() not in seen:
             seen.add(tag.casefold())
             tags.append(tag)
-    return tags[:MAX_HASHTAGS]
+    return tags
 
 
-def render(episode: Episode, span: ClipSpan, keywords: tuple[str, ...], file_name: str, environment: jinja2.Environment) -> str:
-    url = episode.watch_url(span.start_sec) or episode.youtube_url
-    return render_template(environment, TEMPLATE, episode=episode, span=span, hashtags=hashtags(episode.topics, keywords), url=url, file=file_name)
+def render(episode: Episode, span: ClipSpan, post: Post, environment: jinja2.Environment, max_chars: int = MAX_CHARS) -> str:
+    """The most that fits in `max_chars`: fewer sentences first, then fewer hashtags (not under three)."""
+    tags = hashtags(post.tags)
+    text = ""
+    for sentence_count in range(len(post.sentences[:2]), -1, -1):
+        for tag_count in range(len(tags), min(MIN_HASHTAGS, len(tags)) - 1, -1):
+            text = render_template(environment, TEMPLATE, episode=episode, span=span, post=post,
+                                   sentences=post.sentences[:sentence_count], hashtags=tags[:tag_count])
+            if len(text.rstrip()) <= max_chars:
+                return text
+    return text
+
+
+def why(span: ClipSpan, media_name: str) -> str:
+    """Why clipper chose this highlight: for the producer, never posted."""
+    return f"{media_name}: {span.reason}.\n"

@@ -1,6 +1,9 @@
 """notes.md: show notes in markdown, from templates/notes.md.j2."""
 from __future__ import annotations
 
+import re
+from urllib.parse import urlsplit
+
 import jinja2
 
 from ..model import Episode, Link, ShowNotes
@@ -9,12 +12,22 @@ from ..templating import paragraphs, render as render_template
 TEMPLATE = "notes.md.j2"
 
 
-def intro_paragraphs(notes: ShowNotes) -> list[str]:
-    """The episode's intro, or the extractive summary when it has none."""
+INTRO_TEMPLATE = "intro.txt.j2"
+
+
+def intro_paragraphs(notes: ShowNotes, environment: jinja2.Environment) -> list[str]:
+    """The episode's intro; else the one clipper makes (templates/intro.txt.j2); else the extractive summary."""
     intro = paragraphs(notes.episode.intro)
-    if intro or not notes.summary.abstract:
+    if intro:
         return intro
-    return [" ".join(notes.summary.abstract)]
+    if notes.made_intro is not None:
+        return [made_intro_text(notes, environment)]
+    return [" ".join(notes.summary.abstract)] if notes.summary.abstract else []
+
+
+def made_intro_text(notes: ShowNotes, environment: jinja2.Environment) -> str:
+    text = render_template(environment, INTRO_TEMPLATE, made=notes.made_intro, episode=notes.episode)
+    return " ".join(text.split())
 
 
 def episode_links(episode: Episode) -> list[Link]:
@@ -24,8 +37,18 @@ def episode_links(episode: Episode) -> list[Link]:
     for link in episode.body_links + episode.links:
         if _normalise(link.url) not in seen:
             seen.add(_normalise(link.url))
-            links.append(link)
+            links.append(labelled(link))
     return links
+
+
+def labelled(link: Link) -> Link:
+    """A link named by its title, or by its page's host name ("buzzsumo.com") when the title is only
+    the URL again or empty."""
+    title = link.title.strip()
+    if title and not re.match(r"(?:https?://|www\.)", title, re.I) and _normalise(title) != _normalise(link.url):
+        return link
+    host = urlsplit(link.url).hostname or link.url
+    return Link(host.removeprefix("www."), link.url)
 
 
 def _normalise(url: str) -> str:
@@ -33,4 +56,4 @@ def _normalise(url: str) -> str:
 
 
 def render(notes: ShowNotes, environment: jinja2.Environment) -> str:
-    return render_template(environment, TEMPLATE, notes=notes, episode=notes.episode, summary=notes.summary, intro=intro_paragraphs(notes), links=episode_links(notes.episode))
+    return render_template(environment, TEMPLATE, notes=notes, episode=notes.episode, summary=notes.summary, intro=intro_paragraphs(notes, environment), links=episode_links(notes.episode))

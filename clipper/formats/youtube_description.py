@@ -5,27 +5,26 @@ import jinja2
 
 from ..chapters import shorten_titles
 from ..model import ShowNotes
-from ..templating import paragraphs, render as render_template
-from .show_notes import episode_links
+from ..templating import render as render_template
+from .show_notes import episode_links, intro_paragraphs
 
 TEMPLATE = "youtube.txt.j2"
 MAX_CHARS = 5000  # YouTube's limit for a whole description (specs.md)
 _MOST_DETAIL = 2
 
 
-def short_intro(notes: ShowNotes) -> list[str]:
-    """`description`, else the intro's first paragraph, else the extractive summary."""
+def short_intro(notes: ShowNotes, environment: jinja2.Environment) -> list[str]:
+    """`description`, else the intro's first paragraph, else the intro clipper makes (or the extractive summary)."""
     if notes.episode.description:
         return [notes.episode.description]
-    intro = paragraphs(notes.episode.intro)
-    return intro[:1] or ([" ".join(notes.summary.abstract[:2])] if notes.summary.abstract else [])
+    return intro_paragraphs(notes, environment)[:1]
 
 
 def render(notes: ShowNotes, environment: jinja2.Environment) -> str:
     """The most detailed description that fits; the chapters are always kept whole."""
     text = ""
     for detail in range(_MOST_DETAIL, -1, -1):
-        text = _render(notes, environment, short_intro(notes), detail)
+        text = _render(notes, environment, short_intro(notes, environment), detail)
         if len(text) <= MAX_CHARS:
             return text
     without_intro = _render(notes, environment, [], 0)

@@ -1,0 +1,82 @@
+"""What to post beside a clip (pure): a hook, what is said, hashtags of this clip, the link.
+
+The hook is the question the clip answers (the host's, just before or at its start), else its
+strongest line. Hashtags are the clip's own keywords (its chapter's title and lines, weighed
+against the podcast's other episodes), then the episode's topics said in the clip.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .keywords import Background, pick_keywords
+from .model import ClipSpan, Episode
+from .summary import clean_speech, host_label, opens_dangling, takes_a_stand, tidy_sentence
+from .textrank import content_words, split_sentences, stem
+
+MAX_HASHTAGS = 5
+MIN_HASHTAGS = 3
+_QUESTION_WORDS = (4, 25)
+_EPISODE_KEYWORDS = 40  # the episode's keywords a clip's hashtags are chosen from
+_ASKED_BEFORE_SEC = 90.0  # a question asked this long before the clip still is what it answers
+
+
+@dataclass(frozen=True)
+class Post:
+    hook: str
+    sentences: tuple[str, ...]  # what is said, besides the hook
+    tags: tuple[str, ...]  # keywords and topics, best first (formats/post_text.py writes them as #Tags)
+    url: str
+
+
+def clip_post(episode: Episode, span: ClipSpan, background: Background | None = None) -> Post:
+    question = clip_question(episode, span)
+    hook = question or strongest_line(span.sentences)
+    sentences = tuple(s for s in span.sentences if s != hook and not opens_dangling(s))
+    return Post(hook or span.title, sentences, clip_tags(episode, span, background), episode.watch_url(span.start_sec) or episode.youtube_url)
+
+
+def clip_question(episode: Episode, span: ClipSpan) -> str:
+    """The host's last question asked from a little before the clip to its first seconds: the
+    question the clip answers; "" when there is none."""
+    host = host_label(episode)
+    earliest = span.start_sec - _ASKED_BEFORE_SEC
+    asked = [line for line in episode.lines if line.who == host and line.sec is not None and earliest <= line.sec <= span.start_sec + 1]
+    for line in reversed(asked):
+        questions = [tidy_sentence(s) for s in split_sentences(clean_speech(line.text)) if s.endswith("?")]
+        fitting = [q for q in questions if _QUESTION_WORDS[0] <= len(q.split()) <= _QUESTION_WORDS[1]]
+        if fitting:
+            return fitting[-1]
+    return ""
+
+
+def strongest_line(sentences: tuple[str, ...]) -> str:
+    """The first sentence that takes a stand, else the first; one that can be read alone if any can."""
+    alone = [s for s in sentences if not opens_dangling(s)] or list(sentences)
+    return next((s for s in alone if takes_a_stand(s)), alone[0] if alone else "")
+
+
+def clip_tags(episode: Episode, span: ClipSpan, background: Background | None = None) -> tuple[str, ...]:
+    """Up to MAX_HASHTAGS: the episode's keywords said in the clip (or its chapter's title), then the
+    episode's topics said there, then the clip's own keywords, then the episode's other topics,
+    until there are MIN_HASHTAGS; never two of the same stems."""
+    clip_texts = [span.chapter.title] + [clean_speech(line.text) for line in span.lines]
+    said = {token for text in clip_texts for token in _stems(text)}
+    texts = [clean_speech(line.text) for line in episode.lines]
+    names = frozenset(word for line in episode.lines for word in line.who.split())
+    candidates = pick_keywords(texts, episode.topics, count=_EPISODE_KEYWORDS, background=background, names=names) if texts else ()
+    tags: list[str] = []
+    for phrase in [k for k in candidates if _stems(k) <= said] + [t for t in episode.topics if _stems(t) <= said]:
+        _add(tags, phrase, MAX_HASHTAGS)
+    for phrase in list(pick_keywords(clip_texts, count=MAX_HASHTAGS, background=background, names=names)) + list(episode.topics):
+        _add(tags, phrase, MIN_HASHTAGS)
+    return tuple(tags)
+
+
+def _add(tags: list[str], phrase: str, up_to: int) -> None:
+    """Adds the phrase when there are fewer than `up_to` tags and it says something new."""
+    if len(tags) < up_to and _stems(phrase) and not _stems(phrase) <= {token for tag in tags for token in _stems(tag)}:
+        tags.append(phrase)
+
+
+def _stems(phrase: str) -> set[str]:
+    return {stem(word) for word in content_words(phrase)}
