@@ -174,7 +174,7 @@ def _sources(episode: Episode, options: CutOptions, spans: list[tuple[float, flo
 
 def _files(name: str, options: CutOptions) -> list[str]:
     media = [f"{name}.m4a", f"{name}.audiogram.mp4"] if options.audio_only else [f"{name}.mp4"]
-    return media + [f"{name}.srt", f"{name}.txt"]
+    return media + [f"{name}.srt", f"{name}.txt", f"{name}.json"]
 
 
 def _stamp(episode: Episode, span: ClipSpan, options: CutOptions) -> str:
@@ -297,15 +297,17 @@ def _captions_file(text: str) -> Iterator[tuple[Path, Path]]:
 
 
 def _write_texts(episode: Episode, span: ClipSpan, name: str, folder: Path, cues, media_name: str, environment) -> None:  # noqa: ANN001
-    from .formats import srt
+    from .formats import clip_facts, srt
 
+    post = post_text_of(episode, span, media_name, environment)
     write_atomic(folder / f"{name}.srt", srt.render(cues))
-    write_atomic(folder / f"{name}.txt", post_text_of(episode, span, media_name, environment))
+    write_atomic(folder / f"{name}.txt", post)
+    write_atomic(folder / f"{name}.json", clip_facts.render(span, media_name, post))
 
 
 def post_text_of(episode: Episode, span: ClipSpan, media_name: str, environment) -> str:  # noqa: ANN001
     """The text to post beside the clip `media_name` (within every platform's limit), and nothing else:
-    why the highlight was chosen is `post_text.why(span, media_name)`, for a file of its own."""
+    why the highlight was chosen goes into the clip's JSON (formats/clip_facts.py)."""
     from .formats import post_text
     from .posts import clip_post
 

@@ -103,10 +103,13 @@ def _text_drafts(episode: Episode, fields: tuple[Field, ...]) -> list[Addition]:
     from .api import build_show_notes
     from .formats.show_notes import intro_paragraphs
     from .formats.youtube_description import short_intro
+    from .templating import make_environment
 
-    # The drafts ignore what is being replaced: a forced intro is made afresh from the transcript.
-    notes = build_show_notes(replace(episode, description="", intro="" if Field.INTRO in fields else episode.intro))
-    return text_additions(notes, fields, intro_paragraphs(notes), short_intro(notes))
+    # The drafts ignore what is being replaced: a forced intro or keywords are made afresh from the transcript.
+    notes = build_show_notes(replace(episode, description="", intro="" if Field.INTRO in fields else episode.intro,
+                                     keywords=() if Field.KEYWORDS in fields else episode.keywords))
+    environment = make_environment(None)
+    return text_additions(notes, fields, intro_paragraphs(notes, environment), short_intro(notes, environment))
 
 
 def _describe(addition: Addition) -> str:

@@ -87,7 +87,9 @@ def text_additions(notes: ShowNotes, fields: tuple[Field, ...], intro: list[str]
     if Field.DESCRIPTION in fields and description:
         additions.append(Addition(Field.DESCRIPTION, " ".join(description), "a draft from the notes' intro"))
     if Field.INTRO in fields and intro:
-        origin = "a draft from the notes' intro" if notes.episode.intro else "a draft from the notes' summary"
+        origin = ("a draft from the notes' intro" if notes.episode.intro else
+                  "the intro clipper makes from the guests, title and chapters" if notes.made_intro else
+                  "a draft from the notes' summary")
         additions.append(Addition(Field.INTRO, PARAGRAPH_BREAK.join(intro), origin))
     if Field.KEYWORDS in fields and notes.summary.keywords:
         additions.append(Addition(Field.KEYWORDS, ", ".join(notes.summary.keywords), "from the notes' keywords"))

@@ -171,13 +171,12 @@ def _warnings(video: Path, info) -> tuple[str, ...]:  # noqa: ANN001 - ffmpeg.Me
     return tuple(problem for platform in PLATFORMS for problem in platform_problems(platform, info.duration_sec, size, info.width, info.height))
 
 
-def build_review_page(notes: ShowNotes, folder: Path, youtube_description: str, youtube_chapters: str) -> ReviewPage:
+def build_review_page(notes: ShowNotes, folder: Path, youtube_description: str, youtube_chapters: str,
+                      intro: tuple[str, ...]) -> ReviewPage:
     """The page's data: the notes as given, the files found in `folder`."""
-    from .formats.show_notes import intro_paragraphs
-
     downloads = tuple(Link(label, name) for name, label in DOWNLOADS if (folder / name).is_file())
     missing = tuple(name for name, _ in DOWNLOADS if not (folder / name).is_file())
-    return ReviewPage(notes, tuple(intro_paragraphs(notes)), youtube_description, youtube_chapters, downloads, missing, read_clips(folder))
+    return ReviewPage(notes, intro, youtube_description, youtube_chapters, downloads, missing, read_clips(folder))
 
 
 def review_environment(templates_dir: Path | None = None):  # noqa: ANN201 - jinja2.Environment
@@ -208,8 +207,11 @@ def render_page(notes: ShowNotes, folder: Path, templates_dir: Path | None = Non
     from .formats import review_page
 
     environment = review_environment(templates_dir)
+    from .formats.show_notes import intro_paragraphs
+
     description, chapters = render_review_texts(notes, environment)
-    return review_page.render(build_review_page(notes, folder, description, chapters), environment)
+    intro = tuple(intro_paragraphs(notes, environment))
+    return review_page.render(build_review_page(notes, folder, description, chapters, intro), environment)
 
 
 def write_if_changed(path: Path, text: str) -> bool:

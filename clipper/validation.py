@@ -29,7 +29,10 @@ def _clip_problems(episode: Episode) -> list[Problem]:
         if episode.duration_sec and clip.end_sec > episode.duration_sec + 1:  # a warning: on the site, often the audio's duration
             report("warning", f"ends at {format_clock(clip.end_sec)}, past the episode's duration {format_clock(episode.duration_sec)}: "
                               "check 'duration' and the clip's endOffset")
-        if previous and clip.start_sec < previous.start_sec:
+        if previous and (clip.start_sec, clip.end_sec) == (previous.start_sec, previous.end_sec):
+            report("warning", f"has the same span as the clip above it ('{previous.name}', "
+                              f"{format_clock(clip.start_sec)}–{format_clock(clip.end_sec)}): YouTube gets one chapter of the two")
+        elif previous and clip.start_sec < previous.start_sec:
             report("error", f"starts at {format_clock(clip.start_sec)}, before the clip above it ('{previous.name}' at {format_clock(previous.start_sec)}): out of order")
         elif previous and clip.start_sec < previous.end_sec:
             report("error", f"starts at {format_clock(clip.start_sec)}, inside the clip above it ('{previous.name}' ends at {format_clock(previous.end_sec)}): overlap")

@@ -5,6 +5,7 @@ exactly where it starts.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -136,7 +137,10 @@ def test_captions_srt_and_post_text_come_beside_the_clip(tall_clips):
     assert post[-3].startswith("#") and 3 <= len(post[-3].split()) <= 5
     assert post[-1].startswith("https://www.youtube.com/watch?v=abc&t=")
     assert "TextRank" not in "\n".join(post), "the post is what is posted, not why the highlight was chosen"
-    assert {path.suffix or path.name for path in folder.iterdir()} == {".mp4", ".srt", ".txt", ".stamp", ".clipper-lock"}, \
+    facts = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    assert "TextRank" in facts["reason"] and facts["posts"]["all"] == "\n".join(post) + "\n"
+    assert facts["end_sec"] - facts["start_sec"] == pytest.approx(4.0, abs=1.0)
+    assert {path.suffix or path.name for path in folder.iterdir()} == {".mp4", ".srt", ".txt", ".json", ".stamp", ".clipper-lock"}, \
         "no work files left behind"
 
 

@@ -69,8 +69,10 @@ def test_notes_json_is_never_given_nan_or_infinity():
 
     notes = build_show_notes(Episode(path="x.md", slug="x", title="T"))
     broken = ShowNotes(notes.episode, (Chapter("A", float("-inf"), 10),), "quotableClips", (), "", Summary())
+    from clipper.templating import make_environment
+
     with pytest.raises(ValueError, match="JSON compliant"):
-        notes_json.render(broken)
+        notes_json.render(broken, make_environment(None))
 
 
 def test_unknown_guests_are_never_named_by_their_id(tmp_path):

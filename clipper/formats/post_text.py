@@ -37,8 +37,3 @@ def render(episode: Episode, span: ClipSpan, post: Post, environment: jinja2.Env
             if len(text.rstrip()) <= max_chars:
                 return text
     return text
-
-
-def why(span: ClipSpan, media_name: str) -> str:
-    """Why clipper chose this highlight: for the producer, never posted."""
-    return f"{media_name}: {span.reason}.\n"
