@@ -114,7 +114,7 @@ def notes_report() -> str:
         "",
         f"- Machine: {machine()}",
         f"- Corpus: `{_shown(EPISODES)}` ({len(list(EPISODES.iterdir()))} episode files)",
-        f"- Command: `make bench` (`python benchmarks/bench.py`)",
+        "- Command: `make bench` (`python benchmarks/bench.py`)",
         f"- Date: {time.strftime('%Y-%m-%d')}",
         "",
         "| what | input | wall time | vs naive |",

@@ -25,7 +25,7 @@ class SafeSourceLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                                                     node.start_mark)
         try:
             return super().construct_object(node, deep=deep)
-        except (ValueError, OverflowError, TypeError, AttributeError) as exc:  # PyYAML's constructors on bad text
+        except (ValueError, OverflowError, TypeError, AttributeError):  # PyYAML's constructors on bad text
             raise yaml.constructor.ConstructorError(None, None, f"a value that cannot be read as {node.tag.rpartition(':')[2]}",
                                                     node.start_mark) from None
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model import Chapter, Episode, Quote, Summary, Takeaway
-from .keywords import KEYWORD_COUNT, Background, merged_keywords, pick_keywords
+from .keywords import Background, merged_keywords, pick_keywords
 from .textrank import content_words, ends_sentence, rank_sentences, split_sentences, stem
 
 QUOTE_COUNT = 3

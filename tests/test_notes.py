@@ -14,7 +14,6 @@ import pytest
 
 from clipper import api
 from clipper.cli import main
-from clipper.errors import TemplateError
 from clipper.outputs import STAMP_NAME, write_atomic
 from clipper.templating import default_templates_dir
 
@@ -155,7 +154,7 @@ def test_own_templates_and_strict_undefined(tmp_path, capsys, seed_001):
     shutil.copytree(default_templates_dir(), templates, ignore=shutil.ignore_patterns("__*"))
     (templates / "notes.md.j2").write_text("Custom: {{ episode.title }}\n")
     assert main(["notes", str(seed_001), "--out", str(tmp_path / "o"), "--templates", str(templates), "--people", str(PEOPLE), "--jobs", "1"]) == 0
-    assert (tmp_path / "o" / seed_001.stem / "notes.md").read_text() == f"Custom: Transitioning from Academia to Industry as a Staff AI Engineer: Interview Prep, MLOps & Onboarding\n"
+    assert (tmp_path / "o" / seed_001.stem / "notes.md").read_text() == "Custom: Transitioning from Academia to Industry as a Staff AI Engineer: Interview Prep, MLOps & Onboarding\n"
     (templates / "notes.md.j2").write_text("Line one\n{{ episode.no_such_field }}\n")
     capsys.readouterr()
     assert main(["notes", str(seed_001), "--out", str(tmp_path / "o"), "--templates", str(templates), "--jobs", "1"]) == 1
