@@ -410,3 +410,12 @@ def test_loudness_is_one_gain_to_minus_14_with_true_peaks_under_minus_1_after_aa
     reading = read_loudness(out / CLIPS / EXACT)
     assert reading.integrated_lufs == pytest.approx(-14.0, abs=0.5)
     assert reading.true_peak_dbtp <= -1.0
+
+
+def test_frames_are_on_the_30_fps_grid_from_the_first_and_colours_tagged_bt709(exact_cut, ffmpeg_binary):
+    _, out, _ = exact_cut
+    result = subprocess.run([ffmpeg_binary, "-hide_banner", "-nostdin", "-i", str(out / CLIPS / EXACT), "-vf", "showinfo",
+                             "-frames:v", "5", "-f", "null", "-"], capture_output=True, text=True, check=False)
+    times = [float(t) for t in re.findall(r"n: *\d+ pts: *\d+ pts_time:([\d.]+)", result.stderr)]
+    assert times[:5] == pytest.approx([n / FPS for n in range(5)], abs=0.001), "no stretched first frame"
+    assert re.search(r"Video: h264 .*yuv420p\(tv, bt709", result.stderr)
