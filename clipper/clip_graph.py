@@ -63,6 +63,16 @@ def output_size(aspect: str, source_width: int, source_height: int) -> tuple[int
     return size if size else (source_width - source_width % 2, source_height - source_height % 2)
 
 
+def picture_bottom(framing: Framing) -> int | None:
+    """Where the picture ends in a frame with a blurred fill (the fill band begins), else None."""
+    if framing.fit is not Fit.BLUR:
+        return None
+    width, height = framing.size
+    source_width, source_height = framing.source_size
+    shown = min(height, round(width * source_height / source_width)) if source_width else height
+    return (height + shown) // 2
+
+
 def video_args(cut: ClipCut, framing: Framing, captions: Path | None, fonts_dir: Path) -> list[str]:
     """Exact cut (decoded from the asked time, not the keyframe), framed, captioned, loudness-normalised."""
     clip = ffmpeg.input(input_argument(cut.source), ss=f"{cut.offset_sec:.3f}", t=f"{cut.duration_sec:.3f}")
@@ -115,7 +125,9 @@ def _frame(video, framing: Framing):  # noqa: ANN001, ANN202 - ffmpeg-python nod
     parts = video.filter_multi_output("split")
     small_w, small_h = width // _BLUR_SHRINK, height // _BLUR_SHRINK
     background = (parts[0].filter("scale", small_w, small_h, force_original_aspect_ratio="increase")
-                  .filter("crop", small_w, small_h).filter("boxblur", 8).filter("scale", width, height))
+                  .filter("crop", small_w, small_h).filter("boxblur", 8)
+                  .filter("eq", brightness=-0.18, saturation=0.7)  # darker and calmer: the text over it reads
+                  .filter("scale", width, height))
     picture = parts[1].filter("scale", width, height, force_original_aspect_ratio="decrease", force_divisible_by=2)
     return ffmpeg.overlay(background, picture, x="(W-w)/2", y="(H-h)/2")
 

@@ -13,7 +13,7 @@ from . import __version__
 from .chapters import episode_end_sec
 from .clip_graph import (
     AUDIOGRAM_16_9, ASPECTS, ClipCut, Fit, Framing, audio_args, audiogram_args, loudness_scan_args, output_size,
-    video_args,
+    picture_bottom, video_args,
 )
 from .clips import MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight, select_chapters, whole_chapter
 from .errors import ChapterError, ClipperError
@@ -230,10 +230,10 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     if not info.has_video:
         raise ClipperError("the source has no video", "use --audio-only, or give a video with --source", cut.source)
     size = fit_within_limits(output_size(options.aspect, info.width, info.height), options.platforms)
-    text = ass_captions.render(cues if options.captions else (), ass_captions.layout_for(*size), cut.duration_sec,
-                               environment, title=span.title)
     fit = Fit(options.fit) if ASPECTS[options.aspect] else Fit.NONE  # 16:9 keeps the source's own frame
     framing = Framing(size, (info.width, info.height), fit)
+    layout = ass_captions.layout_for(*size, picture_bottom=picture_bottom(framing))
+    text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=span.title)
     target = folder / f"{name}.mp4"
     with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary:
         job = replace(cut, output=str(temporary), has_audio=info.has_audio)

@@ -419,3 +419,42 @@ def test_frames_are_on_the_30_fps_grid_from_the_first_and_colours_tagged_bt709(e
     times = [float(t) for t in re.findall(r"n: *\d+ pts: *\d+ pts_time:([\d.]+)", result.stderr)]
     assert times[:5] == pytest.approx([n / FPS for n in range(5)], abs=0.001), "no stretched first frame"
     assert re.search(r"Video: h264 .*yuv420p\(tv, bt709", result.stderr)
+
+
+def _text_box(with_text: bytes, without: bytes, width: int) -> tuple[int, int, int, int]:
+    """The bounding box (left, top, right, bottom) of the pixels where two grey frames differ clearly."""
+    changed = [i for i, (a, b) in enumerate(zip(with_text, without)) if abs(a - b) > 60]
+    xs, ys = [i % width for i in changed], [i // width for i in changed]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def test_tall_captions_stay_in_the_safe_area_under_the_picture(tall_clips):
+    width, height = 270, 480  # a quarter of 1080x1920
+    with_captions, without = (gray_frames(next((tall_clips[name] / CLIPS).glob("*.mp4")), 1, (width, height), start=2.0)[0]
+                              for name in ("captions", "plain"))
+    left, top, right, bottom = _text_box(with_captions, without, width)
+    assert left >= 0.1 * width and right <= 0.88 * width, "clear of the right-hand buttons, within the middle"
+    assert bottom <= 0.8 * height, "above the bottom 20 % the apps cover"
+    picture_bottom = (height + width * 360 // 640) // 2  # the 16:9 picture, centred
+    assert top >= picture_bottom, "in the fill band, not over the picture's lower third"
+
+
+def test_tall_title_is_below_the_top_14_percent():
+    from clipper.formats.ass_captions import layout_for
+
+    for width, height in ((1080, 1920), (720, 1280)):
+        layout = layout_for(width, height, picture_bottom=(height + width * 9 // 16) // 2)
+        assert layout.title_margin >= 0.14 * height and layout.side_margin >= 0.12 * width
+        assert layout.caption_alignment == 8 and layout.caption_margin >= (height + width * 9 // 16) // 2
+
+
+def test_a_wide_clip_shows_its_title_at_the_start_only_and_boxed_captions(tmp_path, capsys, media_dir, synthetic_episode_path):
+    code, _, stderr = cut(capsys, synthetic_episode_path, "--start", "10", "--end", "17", "--aspect", "16:9",
+                          "--source", str(media_dir / "video.mp4"), "--out", str(tmp_path))
+    assert code == 0, stderr
+    clip = tmp_path / CLIPS / "at-10s-17s-opening-16x9.mp4"
+    top_band = (40, 5, 560, 40)  # where the title is drawn in a 640x360 frame
+    for at, has_title in ((1.0, True), (5.5, False)):
+        shown = gray_frames(clip, 1, start=at)[0]
+        source = gray_frames(media_dir / "video.mp4", 1, start=10 + at)[0]
+        assert (region_difference(shown, source, 640, top_band) > 6) is has_title, at
