@@ -9,7 +9,7 @@ OUT ?= $(if $(filter _podcast _people,$(notdir $(CURDIR))),../output,output)
 # A path; a slug in _podcast/ of the current folder (your site); else a slug of a bundled example (EPISODE=crisp-dm).
 EPISODE_FILE = $(firstword $(wildcard $(EPISODE) $(foreach dir,_podcast $(ROOT)/examples/_podcast $(ROOT)/tests/data/_podcast,$(dir)/$(EPISODE).md $(dir)/$(EPISODE).md.md)) $(EPISODE))
 
-.PHONY: install test notes chapters check bench golden clean
+.PHONY: install test notes chapters check validate bench golden clean
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,9 @@ chapters:
 	$(BIN)/clipper chapters $(EPISODE_FILE)
 
 check:
+	cd $(ROOT) && $(BIN)/ruff check clipper tests benchmarks
+
+validate:
 	$(BIN)/clipper check $(EPISODE_FILE)
 
 bench:

@@ -74,7 +74,7 @@ def test_make_finds_a_slug_in_the_sites_podcast_folder_first(tmp_path):
     site = tmp_path / "site"
     (site / "_podcast").mkdir(parents=True)
     (site / "_podcast" / "crisp-dm.md").write_text("---\ntitle: The site's own copy\n---\n", encoding="utf-8")
-    from_site = subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), "check", "EPISODE=crisp-dm"], cwd=site, capture_output=True, text=True, check=False)
+    from_site = subprocess.run(["make", "-s", "-f", str(ROOT / "Makefile"), "validate", "EPISODE=crisp-dm"], cwd=site, capture_output=True, text=True, check=False)
     assert from_site.returncode == 0 and from_site.stdout.startswith("_podcast/crisp-dm.md"), from_site.stdout + from_site.stderr
     bundled = subprocess.run(["make", "-s", "chapters", "EPISODE=crisp-dm"], cwd=ROOT, capture_output=True, text=True, check=False)
     assert bundled.returncode == 0 and bundled.stdout.startswith("0:00 "), bundled.stderr
