@@ -237,6 +237,8 @@ def _add_cut(commands) -> None:  # noqa: ANN001
     what.add_argument("--start", type=_clock, metavar="TIME", help="start of a span, in seconds or m:ss (with --end)")
     what.add_argument("--end", type=_clock, metavar="TIME", help="end of that span")
     what.add_argument("--list", action="store_true", help="list the clips and chapters --clip can name, and stop")
+    parser.add_argument("--exact", action="store_true",
+                        help="cut at the times as given, not moved (at most half a second) to the pauses around the speech")
     parser.add_argument("--whole", action="store_true", help="cut the whole clip or chapter, not its best highlight")
     parser.add_argument("--max-seconds", type=float, default=60.0, metavar="S", help="longest highlight (default 60)")
     parser.add_argument("--source", default="", metavar="URL|FILE", help="video to cut from (default: the episode's YouTube link)")
@@ -270,7 +272,8 @@ def _run_cut(args: argparse.Namespace) -> int:
 
     options = CutOptions(args.episode, tuple(args.clip), args.all, args.start, args.end, args.source, args.aspect, args.fit,
                          not args.no_captions, args.audio_only, args.whole, args.max_seconds, tuple(args.platform),
-                         args.out, args.people, args.templates, args.force, args.ffmpeg)
+                         args.out, args.people, args.templates, args.force, args.ffmpeg,
+                         args.exact)
     progress = _Progress()
     report = api.cut_clips(options, on_event=progress)
     if report.source not in progress.printed:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .caption_timing import Speech, SpokenLine, group_cues, time_words
 from .errors import ChapterError
@@ -236,3 +236,44 @@ def plan_fetch(spans: list[tuple[float, float]], video_sec: float | None, paddin
         return FetchPlan((), f"the clips cover {covered / video_sec:.0%} of the video: fetching it whole, once")
     share = f" ({covered / video_sec:.0%} of {format_clock(video_sec)})" if video_sec else ""
     return FetchPlan(tuple(merged), f"fetching {len(merged)} range(s), {format_clock(covered)} in all{share}, not the whole video")
+
+
+# Clean cut points: a clip starts a breath before its first word and ends just after its last one,
+# in a pause; the transcript's times are rarely exact (issue 11).
+SNAP_REACH_SEC = 0.5  # how far a start may move to find where the speech begins
+BREATH_SEC = 0.25  # the lead-in before the first word
+TAIL_SEC = 0.3  # kept after the last word
+_MIN_CLIP_SEC = 1.0
+
+
+def snap_to_speech(span: ClipSpan, voiced: tuple[tuple[float, float], ...]) -> ClipSpan:
+    """`span` with its ends in pauses, from the voiced stretches heard around it (episode seconds):
+    a breath before the first word, just after the last, no dead air after it; unchanged where no
+    speech is heard near an end, or where an end falls in speech that goes on past reach.
+    """
+    start = _snapped_start(span.start_sec, voiced)
+    end = _snapped_end(span.end_sec, voiced, start)
+    if end - start < _MIN_CLIP_SEC:
+        return span
+    return replace(span, start_sec=round(start, 3), end_sec=round(end, 3))
+
+
+def _snapped_start(at: float, voiced: tuple[tuple[float, float], ...]) -> float:
+    first = next((stretch for stretch in voiced if stretch[1] > at), None)  # the stretch said at or after `at`
+    if first is None or not at - SNAP_REACH_SEC <= first[0] <= at + SNAP_REACH_SEC:
+        return at
+    before = [end for _, end in voiced if end <= first[0]]
+    earliest = (before[-1] + first[0]) / 2 if before else first[0] - BREATH_SEC  # no earlier than mid-pause
+    return max(first[0] - BREATH_SEC, earliest, 0.0)
+
+
+def _snapped_end(at: float, voiced: tuple[tuple[float, float], ...], start: float) -> float:
+    said = [stretch for stretch in voiced if start < stretch[1] and stretch[0] < at]  # heard inside the clip
+    if not said:
+        return at
+    last_start, last_end = said[-1]
+    if last_end > at + SNAP_REACH_SEC:  # the clip ends inside speech that goes on: leave it
+        return at
+    after = [begin for begin, _ in voiced if begin >= last_end]
+    latest = (last_end + after[0]) / 2 if after else last_end + TAIL_SEC  # no later than mid-pause
+    return min(last_end + TAIL_SEC, latest)

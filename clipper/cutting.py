@@ -15,7 +15,10 @@ from .clip_graph import (
     AUDIOGRAM_16_9, ASPECTS, ClipCut, Fit, Framing, audio_args, audiogram_args, loudness_scan_args, output_size,
     picture_bottom, video_args,
 )
-from .clips import MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight, select_chapters, whole_chapter
+from .clips import (
+    MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight,
+    select_chapters, snap_to_speech, whole_chapter,
+)
 from .errors import ChapterError, ClipperError
 from .caption_timing import Speech
 from .ffmpeg import MediaInfo, detect_speech, parse_loudnorm_report, read_media_info, run_ffmpeg, verify_media
@@ -49,6 +52,7 @@ class CutOptions:
     templates_dir: Path | None = None
     force: bool = False
     ffmpeg: str = ""  # the ffmpeg binary to use; "" for the default (see ffmpeg.chosen_ffmpeg)
+    exact: bool = False  # cut at the times as they are, not snapped to the pauses around the speech
 
     def __post_init__(self) -> None:
         chosen = bool(self.clips) + self.all + (self.start_sec is not None or self.end_sec is not None)
@@ -179,7 +183,7 @@ def _files(name: str, options: CutOptions) -> list[str]:
 
 def _stamp(episode: Episode, span: ClipSpan, options: CutOptions) -> str:
     """What a clip was made from: if any of it changes, the clip is made again."""
-    settings = {k: v for k, v in asdict(options).items() if k in ("aspect", "fit", "captions", "audio_only", "source", "platforms")}
+    settings = {k: v for k, v in asdict(options).items() if k in ("aspect", "fit", "captions", "audio_only", "source", "platforms", "exact")}
     templates = options.templates_dir or default_templates_dir()
     digest = fingerprint(sorted(templates.glob("*.j2")), json.dumps([__version__, settings, span.start_sec, span.end_sec, span.title,
                                                                     [line.text for line in span.lines]], default=str))
@@ -191,9 +195,12 @@ def _cut_one(episode: Episode, span: ClipSpan, name: str, folder: Path, sources:
     try:
         assert sources is not None
         source, offset = sources.locate(span.start_sec, span.end_sec)
+        info = read_media_info(source.path)
+        speech = speech_heard(str(source.path), offset, span) if info.has_audio else None
+        if speech and not options.exact:
+            span = snap_to_speech(span, speech.voiced)
+            source, offset = sources.locate(span.start_sec, span.end_sec)
         cut = ClipCut(str(source.path), offset, span.duration_sec, "")
-        info = read_media_info(cut.source)
-        speech = speech_heard(cut.source, offset, span) if info.has_audio else None
         cues = caption_cues(episode, span, episode_end_sec(episode) or span.end_sec, speech)
         media, made = _make_media(episode, span, name, folder, cut, cues, options, environment, info, on_event)
         _write_texts(episode, span, name, folder, cues, media[0].name, environment)

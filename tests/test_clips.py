@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -254,3 +255,67 @@ def test_the_hook_is_the_hosts_question_the_clip_answers():
 def test_hashtags_keep_the_topics_own_capitals_and_drop_duplicates():
     tags = post_text.hashtags(("machine learning", "MLOps", "staff AI engineer", "iPhone apps", "mlops", "Machine Learning", "x"))
     assert tags == ["#MachineLearning", "#MLOps", "#StaffAIEngineer", "#iPhoneApps"]
+
+
+# Clean cut points (issue 11): the ends of a clip move into the pauses around its speech.
+def _span(start: float, end: float):
+    from clipper.model import Chapter, ClipSpan
+
+    return ClipSpan(1, "T", Chapter("T", 0, 100), start, end, (), "")
+
+
+@pytest.mark.parametrize("start, end, voiced, expected", [
+    # a start 0.3 s late, in the first word: back to a breath before it; dead air after the last word trimmed
+    (10.3, 20.0, ((10.0, 12.0), (12.5, 18.0)), (9.75, 18.3)),
+    # a start in the pause before the speech: moved to a breath before it; an end inside the last word: just after it
+    (9.0, 17.8, ((9.4, 12.0), (12.5, 18.0)), (9.15, 18.3)),
+    # the breath never reaches back into the words before: mid-pause at most
+    (10.1, 20.0, ((5.0, 9.9), (10.0, 12.0)), (9.95, 12.3)),
+    # the tail never reaches into the next words: mid-pause at most
+    (10.0, 12.2, ((10.0, 12.0), (12.2, 15.0)), (9.75, 12.1)),
+    # an end inside speech that goes on well past it: left where it is
+    (10.0, 14.0, ((10.0, 20.0),), (9.75, 14.0)),
+    # no speech heard near the start: left where it is
+    (5.0, 20.0, ((10.0, 12.0),), (5.0, 12.3)),
+    # nothing heard at all (a tone, music): unchanged
+    (5.0, 20.0, (), (5.0, 20.0)),
+])
+def test_clip_ends_are_snapped_into_the_pauses(start, end, voiced, expected):
+    from clipper.clips import snap_to_speech
+
+    snapped = snap_to_speech(_span(start, end), voiced)
+    assert (snapped.start_sec, snapped.end_sec) == pytest.approx(expected, abs=0.001)
+
+
+SPEECH = Path(__file__).parent / "data" / "speech"
+
+
+@pytest.mark.usefixtures("ffmpeg_binary")
+def test_a_cut_starts_a_breath_before_the_first_word_and_ends_after_the_last(tmp_path, capsys):
+    import json
+
+    from clipper.cli import main
+
+    words = json.loads((SPEECH / "interview_words.json").read_text(encoding="utf-8"))["words"]
+    first = next(w for w in words if w["onset_sec"] > 7)  # the second line's first word
+    last = next(w for w in words if w["text"].endswith(".") and w["end_sec"] > first["onset_sec"] + 4)
+    after = next(w["onset_sec"] for w in words if w["onset_sec"] > last["end_sec"])
+    dead_air = min(1.2, 0.8 * (after - last["end_sec"]))
+    assert dead_air > 0.6
+    asked = (first["onset_sec"] + 0.3, last["end_sec"] + dead_air)  # late into the first word; dead air after the last
+    common = ["cut", str(SPEECH / "_podcast" / "speech-interview.md"), "--start", f"{asked[0]:.3f}", "--end", f"{asked[1]:.3f}",
+              "--aspect", "16:9", "--audio-only", "--no-captions", "--source", str(SPEECH / "interview.opus")]
+    assert main([*common, "--out", str(tmp_path / "snapped")]) == 0
+    snapped = capsys.readouterr().out
+    assert main([*common, "--out", str(tmp_path / "exact"), "--exact"]) == 0
+    exact = capsys.readouterr().out
+    clock = re.compile(r"(\d+):(\d\d)–(\d+):(\d\d)")
+    minutes, seconds, end_minutes, end_seconds = map(int, clock.search(snapped).groups())
+    assert minutes * 60 + seconds == int(first["onset_sec"] - 0.25), snapped
+    assert end_minutes * 60 + end_seconds == int(last["end_sec"] + 0.3), snapped
+    assert clock.search(exact).group(0) != clock.search(snapped).group(0) or int(asked[0]) == int(first["onset_sec"] - 0.25)
+    facts = json.loads(next((tmp_path / "snapped").rglob("*.json")).read_text(encoding="utf-8"))
+    assert facts["start_sec"] == pytest.approx(first["onset_sec"] - 0.25, abs=0.12)
+    assert facts["end_sec"] == pytest.approx(last["end_sec"] + 0.3, abs=0.15)
+    exact_facts = json.loads(next((tmp_path / "exact").rglob("*.json")).read_text(encoding="utf-8"))
+    assert (exact_facts["start_sec"], exact_facts["end_sec"]) == pytest.approx(asked, abs=0.002)
