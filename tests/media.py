@@ -93,10 +93,15 @@ def region_difference(a: bytes, b: bytes, width: int, box: tuple[int, int, int, 
 
 
 class MediaServer:
-    """Serves a folder on 127.0.0.1 with HTTP Range support, throttled like a network, counting bytes sent."""
+    """Serves a folder on 127.0.0.1 with HTTP Range support, throttled like a network, counting bytes sent.
+
+    `sent` is read once every request under way has ended: a client that hangs up early leaves the
+    server sending until it notices, and those bytes must not land in the next test's count.
+    """
 
     def __init__(self, folder: Path, bytes_per_second: int = 40_000_000):
-        self.folder, self.sent, self.requests = folder, 0, []
+        self.folder, self.requests = folder, []
+        self._sent, self._busy, self._settled = 0, 0, threading.Condition()
         self.delay = 65536 / bytes_per_second
         server = self
 
@@ -111,6 +116,13 @@ class MediaServer:
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
 
+    @property
+    def sent(self) -> int:
+        with self._settled:
+            if not self._settled.wait_for(lambda: self._busy == 0, timeout=60):
+                raise TimeoutError("a request to the media server did not end in 60 s")
+            return self._sent
+
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}/{name}"
 
@@ -119,6 +131,16 @@ class MediaServer:
         self.httpd.server_close()
 
     def _serve(self, handler: http.server.BaseHTTPRequestHandler) -> None:
+        with self._settled:
+            self._busy += 1
+        try:
+            self._answer(handler)
+        finally:
+            with self._settled:
+                self._busy -= 1
+                self._settled.notify_all()
+
+    def _answer(self, handler: http.server.BaseHTTPRequestHandler) -> None:
         name = handler.path.lstrip("/").split("?")[0]
         path = self.folder / (name if "." in name else name + ".mp4")  # /video serves video.mp4, with no extension in the URL
         if not path.is_file():
@@ -155,20 +177,26 @@ class MediaServer:
                     if not chunk:
                         break
                     handler.wfile.write(chunk)
-                    self.sent += len(chunk)
+                    with self._settled:
+                        self._sent += len(chunk)
                     left -= len(chunk)
                     time.sleep(self.delay)
             except (BrokenPipeError, ConnectionResetError):
                 pass
 
 
+_HELD_PORTS: list = []
+
+
 def free_port() -> int:
-    """A port nothing listens on (for the unreachable-server test)."""
+    """A port nothing listens on (for the unreachable-server test): bound and held, never listening, so
+    connections are refused and no other program can take it before the test connects."""
     import socket
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _HELD_PORTS.append(sock)
+    return sock.getsockname()[1]
 
 
 __all__ = ["MediaServer", "make_video", "gray_frames", "frame_number", "video_frame_count", "mp4_boxes", "region_difference", "free_port", "os"]
