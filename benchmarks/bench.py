@@ -10,7 +10,10 @@ Clips: `clipper cut` on a synthetic one-hour video (benchmarks/clips_bench.py).
 Chapters: automatic chapters against the human ones of every episode with headers
 (benchmarks/chapters_bench.py).
 
-`bench.py` measures every part; `bench.py notes`, `bench.py clips` or `bench.py chapters`
+Growth: chapters and import on inputs of n and 2n, and the start-up of single commands
+(benchmarks/growth_bench.py).
+
+`bench.py` measures every part; `bench.py notes`, `bench.py clips`, `bench.py chapters` or `bench.py growth`
 measures those named and keeps the others' sections from the existing BENCHMARKS.md.
 """
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pathlib import Path
 
 from chapters_bench import chapter_rows, headed_episodes
 from clips_bench import clips_report
+from growth_bench import HEADING as GROWTH_HEADING, growth_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -33,7 +37,7 @@ CORPUS = SHARED if SHARED.is_dir() else ROOT / "tests" / "data"
 EPISODES = CORPUS / "episodes" if (CORPUS / "episodes").is_dir() else CORPUS / "_podcast"
 PEOPLE = CORPUS / "people" if (CORPUS / "people").is_dir() else CORPUS / "_people"
 SEEDS = ROOT.parent / "shared" / "seeds" if (ROOT.parent / "shared" / "seeds").is_dir() else ROOT / "tests" / "data" / "seeds"
-HEADINGS = {"clips": "## Clips", "chapters": "## Automatic chapters"}  # the notes part is what comes before them
+HEADINGS = {"clips": "## Clips", "chapters": "## Automatic chapters", "growth": GROWTH_HEADING}  # the notes part is what comes before them
 CLIPPER = Path(sys.executable).parent / "clipper"
 
 
@@ -145,10 +149,10 @@ def previous_sections(path: Path) -> dict[str, str]:
 
 
 def main() -> None:
-    reports = {"notes": notes_report, "clips": clips_report, "chapters": chapters_report}
+    reports = {"notes": notes_report, "clips": clips_report, "chapters": chapters_report, "growth": growth_report}
     parts = sys.argv[1:] or list(reports)
     if not set(parts) <= set(reports):
-        sys.exit("usage: bench.py [notes] [clips] [chapters]")
+        sys.exit("usage: bench.py [notes] [clips] [chapters] [growth]")
     path = ROOT / "BENCHMARKS.md"
     sections = previous_sections(path)
     sections.update({part: reports[part]() for part in parts})
