@@ -1,8 +1,8 @@
 """Single commands start quickly: they import only what their work needs (counted in sys.modules, never timed).
 
 numpy, and scipy which summa's package import pulls in, are for automatic chapters and summaries;
-jinja2 for rendered outputs; yt_dlp and ffmpeg-python for cutting. The seconds are in
-BENCHMARKS.md (`benchmarks/growth_bench.py startup`).
+jinja2 for rendered outputs; yt_dlp and ffmpeg-python for cutting; multiprocessing for batches of
+notes. The seconds are in BENCHMARKS.md (`python benchmarks/bench.py growth`).
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from .conftest import PODCAST, SEEDS
 ROOT = Path(__file__).parent.parent
 WITH_CLIPS = PODCAST / "dataops-automation-and-reliable-data-pipelines.md"
 WITHOUT_CHAPTERS = ROOT / "examples" / "_podcast" / "physicist-to-data-scientist.md"
-HEAVY = ("numpy", "scipy", "summa", "jinja2", "yt_dlp", "ffmpeg", "imageio_ffmpeg")
+HEAVY = ("numpy", "scipy", "summa", "jinja2", "yt_dlp", "ffmpeg", "imageio_ffmpeg", "multiprocessing")
 _RUN = """
 import contextlib, io, json, sys
 from clipper.cli import main
