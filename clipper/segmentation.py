@@ -21,7 +21,7 @@ from .textrank import MID_SENTENCE_WORD, content_words, split_sentences, stem
 TARGET_CHAPTER_SEC = 140.0  # this podcast's editors: chapters of 1.5–5 minutes, aiming at about 2.3
 MIN_CHAPTER_SEC = 60.0
 WINDOW_SEC = 60.0
-WINDOW_MAX_LINES = 200  # a bound for pathological input; the corpus's fullest minute has far fewer lines
+WINDOW_MAX_LINES = 200  # a bound for pathological input only: the corpus's fullest window holds 13 lines
 # Weights of a boundary's score, tuned on the corpus's human chapters (make bench): the valley's depth
 # (0..2), how dissimilar the two sides are (0..1), and for a host's question a bonus that grows with
 # the time until the host's next question (a follow-up question rarely starts a chapter).
