@@ -92,7 +92,7 @@ def find_boundaries(units: list[Unit], end_sec: float, target_sec: float = TARGE
 
 
 def _near_one_of(chosen: list[float], start: float) -> bool:
-    """Whether a start in the sorted `chosen` is less than MIN_CHAPTER_SEC from `start` (the nearest two tell)."""
+    """Whether a start in the sorted `chosen` is closer than MIN_CHAPTER_SEC (its two neighbours tell)."""
     at = bisect.bisect_left(chosen, start)
     return any(abs(start - chosen[i]) < MIN_CHAPTER_SEC for i in (at - 1, at) if 0 <= i < len(chosen))
 
@@ -101,7 +101,8 @@ def boundary_scores(units: list[Unit]) -> dict[int, float]:
     """For each line start (but the first): how likely a chapter starts there."""
     weights = _tf_idf(units)
     gaps = range(1, len(units))
-    similarity = _smoothed([_cosine(_sum(weights, before), _sum(weights, after)) for before, after in _windows(units)])
+    windows = _windows(units)
+    similarity = _smoothed([_cosine(_sum(weights, before), _sum(weights, after)) for before, after in windows])
     host = host_of(units)
     questions = [i for i, unit in enumerate(units) if unit.who == host and unit.asks]
     asked = set(questions)
@@ -110,8 +111,9 @@ def boundary_scores(units: list[Unit]) -> dict[int, float]:
     for position, index in enumerate(gaps):
         scores[index] = depths[position] + DISSIMILARITY_WEIGHT * (1 - similarity[position])
         if index in asked:
-            after = bisect.bisect_right(questions, index)
-            next_question = units[questions[after]].start_sec if after < len(questions) else units[-1].start_sec + EXCHANGE_FULL_SEC
+            following = bisect.bisect_right(questions, index)
+            no_more = units[-1].start_sec + EXCHANGE_FULL_SEC
+            next_question = units[questions[following]].start_sec if following < len(questions) else no_more
             exchange = min(next_question - units[index].start_sec, EXCHANGE_FULL_SEC) / EXCHANGE_FULL_SEC
             scores[index] += QUESTION_BONUS + EXCHANGE_WEIGHT * exchange
     return scores
@@ -191,7 +193,8 @@ def _titled(units: list[Unit], starts: list[float], end_sec: float) -> tuple[Cha
 def _grouped(units: list[Unit], starts: list[float], ends: list[float]) -> list[list[Unit]]:
     """The lines of each chapter [start, end), found by bisection in the lines sorted by time."""
     times = [unit.start_sec for unit in units]
-    return [units[bisect.bisect_left(times, start):bisect.bisect_left(times, end)] for start, end in zip(starts, ends)]
+    at = [bisect.bisect_left(times, start) for start in starts]
+    return [units[first:bisect.bisect_left(times, end)] for first, end in zip(at, ends)]
 
 
 def _distinctive_stems(groups: list[list[Unit]]) -> list[dict[str, float]]:
