@@ -47,7 +47,7 @@ def test_commands_on_one_episode_import_nothing_heavy(command):
 
 def test_automatic_chapters_import_what_they_need():
     """The other side: the test above would see these imports."""
-    assert imported_by("chapters", str(WITHOUT_CHAPTERS)) == ["numpy", "scipy", "summa"]
+    assert {"numpy", "summa"} <= set(imported_by("chapters", str(WITHOUT_CHAPTERS)))
 
 
 def test_a_templates_folder_is_compiled_once_and_its_edits_are_still_seen(tmp_path):
