@@ -4,6 +4,7 @@ from __future__ import annotations
 import http.server
 import os
 import re
+import socket
 import struct
 import subprocess
 import threading
@@ -95,22 +96,30 @@ def region_difference(a: bytes, b: bytes, width: int, box: tuple[int, int, int, 
 class MediaServer:
     """Serves a folder on 127.0.0.1 with HTTP Range support, throttled like a network, counting bytes sent.
 
-    `sent` is read once every request under way has ended: a client that hangs up early leaves the
-    server sending until it notices, and those bytes must not land in the next test's count.
+    Deterministic counts: a test reads `sent` once every request under way has ended (a client that
+    hangs up early leaves the server sending until it notices, bytes that must not land in the next
+    test's count), and a small send buffer keeps the server from running far ahead of what the
+    client reads, so how many bytes a range costs does not depend on how busy the machine is.
     """
+
+    SEND_BUFFER = 65536
 
     def __init__(self, folder: Path, bytes_per_second: int = 40_000_000):
         self.folder, self.requests = folder, []
-        self._sent, self._busy, self._settled = 0, 0, threading.Condition()
+        self._sent, self._busy, self._settled, self._handling = 0, 0, threading.Condition(), threading.local()
         self.delay = 65536 / bytes_per_second
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            def setup(self):  # noqa: ANN201
+                self.request.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, server.SEND_BUFFER)
+                super().setup()
+
             def log_message(self, *args):  # noqa: ANN002 - quiet
                 pass
 
             def do_GET(self):  # noqa: N802 - http.server's name
-                server._serve(self)
+                server._handle(self)
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -118,10 +127,26 @@ class MediaServer:
 
     @property
     def sent(self) -> int:
+        if not getattr(self._handling, "on", False):  # a test reading: wait for the requests under way
+            with self._settled:
+                if not self._settled.wait_for(lambda: self._busy == 0, timeout=60):
+                    raise TimeoutError("a request to the media server did not end in 60 s")
+        return self._sent
+
+    @sent.setter
+    def sent(self, value: int) -> None:
+        self._sent = value
+
+    def _handle(self, handler: http.server.BaseHTTPRequestHandler) -> None:
         with self._settled:
-            if not self._settled.wait_for(lambda: self._busy == 0, timeout=60):
-                raise TimeoutError("a request to the media server did not end in 60 s")
-            return self._sent
+            self._busy += 1
+        self._handling.on = True
+        try:
+            self._serve(handler)
+        finally:
+            with self._settled:
+                self._busy -= 1
+                self._settled.notify_all()
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}/{name}"
@@ -131,16 +156,6 @@ class MediaServer:
         self.httpd.server_close()
 
     def _serve(self, handler: http.server.BaseHTTPRequestHandler) -> None:
-        with self._settled:
-            self._busy += 1
-        try:
-            self._answer(handler)
-        finally:
-            with self._settled:
-                self._busy -= 1
-                self._settled.notify_all()
-
-    def _answer(self, handler: http.server.BaseHTTPRequestHandler) -> None:
         name = handler.path.lstrip("/").split("?")[0]
         path = self.folder / (name if "." in name else name + ".mp4")  # /video serves video.mp4, with no extension in the URL
         if not path.is_file():
@@ -177,8 +192,7 @@ class MediaServer:
                     if not chunk:
                         break
                     handler.wfile.write(chunk)
-                    with self._settled:
-                        self._sent += len(chunk)
+                    self.sent += len(chunk)
                     left -= len(chunk)
                     time.sleep(self.delay)
             except (BrokenPipeError, ConnectionResetError):
@@ -191,8 +205,6 @@ _HELD_PORTS: list = []
 def free_port() -> int:
     """A port nothing listens on (for the unreachable-server test): bound and held, never listening, so
     connections are refused and no other program can take it before the test connects."""
-    import socket
-
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     _HELD_PORTS.append(sock)
