@@ -55,8 +55,6 @@ def episode_end_sec(episode: Episode) -> float | None:
 
 def derive_chapters(episode: Episode) -> ChapterSet:
     """Chapters from `quotableClips`, else from headers, else found in the transcript ("automatic"), else none."""
-    from .segmentation import automatic_chapters
-
     if episode.clips:
         return ChapterSet(chapters_from_clips(episode), "quotableClips")
     if episode.headers:
@@ -64,6 +62,8 @@ def derive_chapters(episode: Episode) -> ChapterSet:
             raise ChapterError("the transcript has no times, so it has no chapters", "add 'sec:' to the transcript lines", episode.path)
         return ChapterSet(chapters_from_headers(episode), "headers")
     if episode.has_times:
+        from .segmentation import automatic_chapters  # numpy and summa: imported only when chapters are to be found
+
         found = automatic_chapters(episode, episode_end_sec(episode) or 0.0)
         if found:
             return ChapterSet(found, "automatic")

@@ -7,9 +7,11 @@ this podcast's editors start a chapter, so boundaries there score higher.
 """
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .model import Chapter, Episode
@@ -19,6 +21,7 @@ from .textrank import content_words, noun_stems, split_sentences, stem
 TARGET_CHAPTER_SEC = 140.0  # this podcast's editors: chapters of 1.5–5 minutes, aiming at about 2.3
 MIN_CHAPTER_SEC = 60.0
 WINDOW_SEC = 60.0
+WINDOW_MAX_LINES = 200  # a bound for pathological input only: the corpus's fullest window holds 13 lines
 # Weights of a boundary's score, tuned on the corpus's human chapters (make bench): the valley's depth
 # (0..2), how dissimilar the two sides are (0..1), and for a host's question a bonus that grows with
 # the time until the host's next question (a follow-up question rarely starts a chapter).
@@ -75,29 +78,40 @@ def find_boundaries(units: list[Unit], end_sec: float, target_sec: float = TARGE
     scores = boundary_scores(units)
     span = end_sec - units[0].start_sec
     wanted = max(2, round(span / target_sec) - 1)
-    chosen: list[float] = []
+    chosen: list[float] = []  # sorted
     for index in sorted(scores, key=lambda i: -scores[i]):
         start = units[index].start_sec
         if len(chosen) == wanted:
             break
-        if start < MIN_CHAPTER_SEC or end_sec - start < MIN_CHAPTER_SEC or any(abs(start - c) < MIN_CHAPTER_SEC for c in chosen):
+        if start < MIN_CHAPTER_SEC or end_sec - start < MIN_CHAPTER_SEC or _near_one_of(chosen, start):
             continue
-        chosen.append(start)
-    return sorted(chosen)
+        bisect.insort(chosen, start)
+    return chosen
+
+
+def _near_one_of(chosen: list[float], start: float) -> bool:
+    """Whether a start in the sorted `chosen` is closer than MIN_CHAPTER_SEC (its two neighbours tell)."""
+    at = bisect.bisect_left(chosen, start)
+    return any(abs(start - chosen[i]) < MIN_CHAPTER_SEC for i in (at - 1, at) if 0 <= i < len(chosen))
 
 
 def boundary_scores(units: list[Unit]) -> dict[int, float]:
     """For each line start (but the first): how likely a chapter starts there."""
     weights = _tf_idf(units)
-    gaps = list(range(1, len(units)))
-    similarity = _smoothed([_cosine(_window(units, weights, i, before=True), _window(units, weights, i, before=False)) for i in gaps])
+    gaps = range(1, len(units))
+    windows = _windows(units)
+    similarity = _smoothed([_cosine(_sum(weights, before), _sum(weights, after)) for before, after in windows])
     host = host_of(units)
     questions = [i for i, unit in enumerate(units) if unit.who == host and unit.asks]
+    asked = set(questions)
+    depths = _depths(similarity)
     scores = {}
     for position, index in enumerate(gaps):
-        scores[index] = _depth(similarity, position) + DISSIMILARITY_WEIGHT * (1 - similarity[position])
-        if index in questions:
-            next_question = next((units[j].start_sec for j in questions if j > index), units[-1].start_sec + EXCHANGE_FULL_SEC)
+        scores[index] = depths[position] + DISSIMILARITY_WEIGHT * (1 - similarity[position])
+        if index in asked:
+            following = bisect.bisect_right(questions, index)
+            no_more = units[-1].start_sec + EXCHANGE_FULL_SEC
+            next_question = units[questions[following]].start_sec if following < len(questions) else no_more
             exchange = min(next_question - units[index].start_sec, EXCHANGE_FULL_SEC) / EXCHANGE_FULL_SEC
             scores[index] += QUESTION_BONUS + EXCHANGE_WEIGHT * exchange
     return scores
@@ -114,17 +128,25 @@ def _tf_idf(units: list[Unit]) -> list[dict[str, float]]:
     return [{token: n * math.log(count / seen_in[token]) for token, n in Counter(unit.stems).items()} for unit in units]
 
 
-def _window(units: list[Unit], weights: list[dict[str, float]], index: int, before: bool) -> Counter:
-    """The words of the lines in WINDOW_SEC before (or from) line `index`; at least two lines."""
-    at = units[index].start_sec
-    if before:
-        chosen = [i for i in range(index) if at - units[i].start_sec <= WINDOW_SEC] or []
-        chosen = sorted(set(chosen) | set(range(max(0, index - 2), index)))
-    else:
-        chosen = [i for i in range(index, len(units)) if units[i].start_sec - at < WINDOW_SEC]
-        chosen = sorted(set(chosen) | set(range(index, min(len(units), index + 2))))
+def _windows(units: list[Unit]) -> Iterator[tuple[range, range]]:
+    """At each line start but the first: the lines of the WINDOW_SEC before it and the lines from it on
+    (at least two each, at most WINDOW_MAX_LINES). Both edges only move forward: linear in the lines."""
+    first = last = 0
+    for index in range(1, len(units)):
+        at = units[index].start_sec
+        while at - units[first].start_sec > WINDOW_SEC:
+            first += 1
+        last = max(last, index)
+        while last < len(units) and units[last].start_sec - at < WINDOW_SEC:
+            last += 1
+        start = max(0, min(first, index - 2), index - WINDOW_MAX_LINES)
+        end = min(max(last, index + 2), len(units), index + WINDOW_MAX_LINES)
+        yield range(start, index), range(index, end)
+
+
+def _sum(weights: list[dict[str, float]], lines: range) -> Counter:
     total: Counter = Counter()
-    for i in chosen:
+    for i in lines:
         total.update(weights[i])
     return total
 
@@ -135,34 +157,42 @@ def _cosine(a: Counter, b: Counter) -> float:
     return dot / norm if norm else 0.0
 
 
-def _depth(similarity: list[float], position: int) -> float:
-    """How far the similarity falls at `position` from the peaks on either side (TextTiling)."""
-    here = similarity[position]
-    left = right = here
-    for value in reversed(similarity[:position]):
-        if value < left:
-            break
-        left = value
-    for value in similarity[position + 1:]:
-        if value < right:
-            break
-        right = value
-    return (left - here) + (right - here)
+def _depths(similarity: list[float]) -> list[float]:
+    """How far the similarity falls at each position from the peaks on either side (TextTiling): the
+    peak is where the climb from the position stops; a neighbour's climb goes on from its own peak."""
+    count = len(similarity)
+    left, right = similarity[:], similarity[:]
+    for position in range(1, count):
+        if similarity[position - 1] >= similarity[position]:
+            left[position] = left[position - 1]
+    for position in range(count - 2, -1, -1):
+        if similarity[position + 1] >= similarity[position]:
+            right[position] = right[position + 1]
+    return [(left[p] - here) + (right[p] - here) for p, here in enumerate(similarity)]
 
 
 def _titled(units: list[Unit], starts: list[float], end_sec: float) -> tuple[Chapter, ...]:
     ends = starts[1:] + [end_sec]
-    groups = [[u for u in units if start <= u.start_sec < end] for start, end in zip(starts, ends)]
+    groups = _grouped(units, starts, ends)
     host = host_of(units)
     weights = _distinctive_stems(groups)
     nouns = noun_stems([unit.text for unit in units])
     speakers = {word.lower() for unit in units for word in unit.who.split()}
     titles: list[str] = []
+    used: set[str] = set()
     for number, group in enumerate(groups):
         candidates = [_question_title(group, host, weights[number]), *_phrase_titles(group, weights[number], nouns, speakers)]
-        title = next((c for c in candidates if c and c.casefold() not in {t.casefold() for t in titles}), "")
+        title = next((c for c in candidates if c and c.casefold() not in used), "")
         titles.append(title or ("Introduction" if number == 0 else f"Part {number + 1}"))
+        used.add(titles[-1].casefold())
     return tuple(Chapter(title, start, end) for title, start, end in zip(titles, starts, ends))
+
+
+def _grouped(units: list[Unit], starts: list[float], ends: list[float]) -> list[list[Unit]]:
+    """The lines of each chapter [start, end), found by bisection in the lines sorted by time."""
+    times = [unit.start_sec for unit in units]
+    at = [bisect.bisect_left(times, start) for start in starts]
+    return [units[first:bisect.bisect_left(times, end)] for first, end in zip(at, ends)]
 
 
 def _distinctive_stems(groups: list[list[Unit]]) -> list[dict[str, float]]:

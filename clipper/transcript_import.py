@@ -22,8 +22,9 @@ CAPTION_PAUSE_SEC = 2.0
 _STAMP = re.compile(r"^\s*(\d{1,2}):(\d{2})(?::(\d{2}))?\s*$")
 _CUE_TIME = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})\s*-->\s*(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})")
 _SPEAKER_PREFIX = re.compile(r"^([A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2}):\s+(.*)$")
-_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^>]+)>")
-_TAG = re.compile(r"<[^>]*>")
+# No `<` inside a tag: a line of many `<` without `>` is then read once, not once per `<`.
+_VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+([^<>]+)>")
+_TAG = re.compile(r"<[^<>]*>")
 _BACKCHANNEL = frozenset("mhm mm hmm uh-huh yeah yes yep ok okay right sure cool nice wow".split())
 
 
@@ -249,16 +250,15 @@ def _mend_split_sentences(pieces: list[Piece]) -> list[Piece]:
             mended[-1] = replace(last, text=f"{last.text} {head}")
             if not rest:
                 continue
-            piece = replace(piece, text=" ".join(rest), sec=_later_start(piece, head, pieces[index + 1:]))
+            piece = replace(piece, text=" ".join(rest), sec=_later_start(piece, head, _next_sec(pieces, index)))
         mended.append(piece)
     return mended
 
 
-def _later_start(piece: Piece, head: str, after: list[Piece]) -> float | None:
+def _later_start(piece: Piece, head: str, next_sec: float | None) -> float | None:
     """When `piece` goes on once `head` is said: later by the words' time, never past the next piece's start."""
     if piece.sec is None:
         return None
-    next_sec = next((p.sec for p in after if p.sec is not None), None)
     sec = float(int(piece.sec + words_seconds(head)))
     return min(sec, next_sec) if next_sec is not None and next_sec >= piece.sec else sec
 
@@ -302,8 +302,13 @@ def _belongs_with(paragraph: Piece, piece: Piece, limit: int, is_captions: bool)
 
 def _next_start(paragraphs: list[Piece], index: int) -> float | None:
     """When the paragraph after this one starts (for the last: when this one ends, if known)."""
-    later = (p.sec for p in paragraphs[index + 1:] if p.sec is not None)
-    return next(later, paragraphs[index].end_sec)
+    found = _next_sec(paragraphs, index)
+    return paragraphs[index].end_sec if found is None else found
+
+
+def _next_sec(pieces: list[Piece], index: int) -> float | None:
+    """The first time after `pieces[index]`, read in place (a copy of the rest at every piece is quadratic)."""
+    return next((pieces[at].sec for at in range(index + 1, len(pieces)) if pieces[at].sec is not None), None)
 
 
 def _split_long(paragraph: Piece, next_sec: float | None, limit: int) -> list[TranscriptLine]:
@@ -323,16 +328,22 @@ def _split_long(paragraph: Piece, next_sec: float | None, limit: int) -> list[Tr
 
 
 def _split_at_words(sentence: str, limit: int) -> list[str]:
-    """A sentence over `limit` characters (captions without punctuation) split after a comma, else between words."""
+    """A sentence over `limit` characters (captions without punctuation) split after a comma, else between words.
+
+    The rest is read from an offset, never copied: a copy at every cut makes one long line quadratic.
+    """
     parts: list[str] = []
-    while len(sentence) > limit:
-        cut = sentence.rfind(", ", 0, limit)
-        cut = cut + 1 if cut > limit // 2 else sentence.rfind(" ", 0, limit)
-        if cut <= 0:
+    start, end, stripped_end = 0, len(sentence), len(sentence.rstrip())
+    while end - start > limit:
+        cut = sentence.rfind(", ", start, start + limit)
+        cut = cut + 1 if cut - start > limit // 2 else sentence.rfind(" ", start, start + limit)
+        if cut <= start:
             break
-        parts.append(sentence[:cut].strip())
-        sentence = sentence[cut:].strip()
-    return parts + [sentence]
+        parts.append(sentence[start:cut].strip())
+        start, end = cut, stripped_end
+        while start < end and sentence[start].isspace():
+            start += 1
+    return parts + [sentence[start:end]] if parts else [sentence]
 
 
 def _timed_parts(paragraph: Piece, parts: list[str], next_sec: float | None) -> list[TranscriptLine]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import http.server
 import os
 import re
+import socket
 import struct
 import subprocess
 import threading
@@ -93,23 +94,59 @@ def region_difference(a: bytes, b: bytes, width: int, box: tuple[int, int, int, 
 
 
 class MediaServer:
-    """Serves a folder on 127.0.0.1 with HTTP Range support, throttled like a network, counting bytes sent."""
+    """Serves a folder on 127.0.0.1 with HTTP Range support, throttled like a network, counting bytes sent.
+
+    Deterministic counts: a test reads `sent` once every request under way has ended (a client that
+    hangs up early leaves the server sending until it notices, bytes that must not land in the next
+    test's count), and a small send buffer keeps the server from running far ahead of what the
+    client reads, so how many bytes a range costs does not depend on how busy the machine is.
+    """
+
+    SEND_BUFFER = 65536
 
     def __init__(self, folder: Path, bytes_per_second: int = 40_000_000):
-        self.folder, self.sent, self.requests = folder, 0, []
+        self.folder, self.requests = folder, []
+        self._sent, self._busy, self._settled, self._handling = 0, 0, threading.Condition(), threading.local()
         self.delay = 65536 / bytes_per_second
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
+            def setup(self):  # noqa: ANN201
+                self.request.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, server.SEND_BUFFER)
+                super().setup()
+
             def log_message(self, *args):  # noqa: ANN002 - quiet
                 pass
 
             def do_GET(self):  # noqa: N802 - http.server's name
-                server._serve(self)
+                server._handle(self)
 
         self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
+
+    @property
+    def sent(self) -> int:
+        if not getattr(self._handling, "on", False):  # a test reading: wait for the requests under way
+            with self._settled:
+                if not self._settled.wait_for(lambda: self._busy == 0, timeout=60):
+                    raise TimeoutError("a request to the media server did not end in 60 s")
+        return self._sent
+
+    @sent.setter
+    def sent(self, value: int) -> None:
+        self._sent = value
+
+    def _handle(self, handler: http.server.BaseHTTPRequestHandler) -> None:
+        with self._settled:
+            self._busy += 1
+        self._handling.on = True
+        try:
+            self._serve(handler)
+        finally:
+            with self._settled:
+                self._busy -= 1
+                self._settled.notify_all()
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.httpd.server_address[1]}/{name}"
@@ -210,13 +247,16 @@ class MediaServer:
         handler.end_headers()
 
 
-def free_port() -> int:
-    """A port nothing listens on (for the unreachable-server test)."""
-    import socket
+_HELD_PORTS: list = []
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+
+def free_port() -> int:
+    """A port nothing listens on (for the unreachable-server test): bound and held, never listening, so
+    connections are refused and no other program can take it before the test connects."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    _HELD_PORTS.append(sock)
+    return sock.getsockname()[1]
 
 
 __all__ = ["MediaServer", "make_video", "gray_frames", "frame_number", "video_frame_count", "mp4_boxes", "region_difference", "free_port", "os"]

@@ -86,7 +86,7 @@ def test_end_is_duration_else_last_line_plus_tail():
 def test_fit_youtube_table(given_chapters, duration, expected, repair_words):
     fitted = fit_youtube(given_chapters, duration)
     assert [(c.start_sec, c.title) for c in fitted.chapters] == expected
-    assert len(fitted.repairs) >= len(repair_words)
+    assert len(fitted.repairs) == len(repair_words), fitted.repairs
     for words in repair_words:
         assert any(words in repair for repair in fitted.repairs), fitted.repairs
     assert fitted.is_valid

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from clipper import api
+from clipper import api, outputs
 from clipper.cli import main
 from clipper.outputs import STAMP_NAME, write_atomic
 from clipper.templating import default_templates_dir
@@ -129,22 +129,41 @@ def test_rerun_skips_unchanged_and_redoes_changed(tmp_path, seed_001):
     assert api.make_notes(api.NotesOptions((str(episode),), tmp_path / "out", jobs=1, force=True)).results[0].status == "written"
 
 
-def test_interrupted_run_is_redone(tmp_path, seed_001):
-    options = api.NotesOptions((str(seed_001),), tmp_path, PEOPLE, jobs=1)
+def test_interrupted_run_is_redone(tmp_path, seed_001, monkeypatch):
+    """A run stopped between two outputs (Ctrl-C, a kill) leaves no stamp: the next run redoes all."""
+    episode = tmp_path / "ep.md"
+    shutil.copy(seed_001, episode)
+    options = api.NotesOptions((str(episode),), tmp_path / "out", PEOPLE, jobs=1)
     api.make_notes(options)
-    folder = tmp_path / seed_001.stem
-    (folder / STAMP_NAME).unlink()  # what a run killed before its last write leaves
-    (folder / "notes.md").write_text("half")
+    episode.write_text(episode.read_text().replace("Podcast Introduction", "Cold open"))
+    writes = []
+
+    def stopped_at_the_third(path, data):  # noqa: ANN001, ANN202
+        writes.append(path.name)
+        if len(writes) == 3:
+            raise KeyboardInterrupt
+        real_write(path, data)
+
+    real_write = outputs.write_atomic
+    monkeypatch.setattr(outputs, "write_atomic", stopped_at_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        api.make_notes(options)
+    monkeypatch.setattr(outputs, "write_atomic", real_write)
     assert api.make_notes(options).results[0].status == "written"
-    assert (folder / "notes.md").read_text().startswith("# Transitioning")
+    folder = tmp_path / "out" / "ep"
+    assert all("Cold open" in (folder / name).read_text() for name in ("notes.md", "youtube.txt", "chapters.vtt"))
 
 
 def test_atomic_write_leaves_old_file_when_interrupted(tmp_path):
+    """The disk fills (a file-size limit) halfway through the new text: the old file stays whole."""
     target = tmp_path / "notes.md"
     write_atomic(target, "old")
-
-    with pytest.raises(TypeError):
-        write_atomic(target, 42)  # type: ignore[arg-type] - fails while writing
+    code = ("import resource, signal, sys; from pathlib import Path; from clipper.outputs import write_atomic\n"
+            "signal.signal(signal.SIGXFSZ, signal.SIG_IGN); resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))\n"
+            "try: write_atomic(Path(sys.argv[1]), 'new ' * 10_000)\n"
+            "except Exception as exc: sys.exit(f'{type(exc).__name__}: {exc}')")
+    done = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, text=True, check=False)
+    assert done.returncode == 1 and "OutputError" in done.stderr and "File too large" in done.stderr
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["notes.md"]
 
