@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from clipper.episode_file import read_episode
-from clipper.model import Episode, TranscriptLine
+from clipper.model import Episode
 from clipper.segmentation import WINDOW_MAX_LINES, Unit, _windows, find_boundaries, transcript_units
 from clipper.transcript_import import _caption_text, _split_at_words, merge_pieces, parse_transcript
 
