@@ -59,18 +59,22 @@ def _matches(found: list[float], human: list[float]) -> int:
     return matched
 
 
-def headed_episodes(folders: list[Path], people: Path) -> list[Episode]:
-    """Episodes whose transcript has headers with times: the human chapters to score against."""
+def loadable_episodes(folders: list[Path], people: Path) -> list[Episode]:
+    """Every episode file of the folders that loads (the broken ones are left out)."""
     episodes = []
     for folder in folders:
         for path in sorted(folder.iterdir()):
             try:
-                episode = read_episode(path, people)
+                episodes.append(read_episode(path, people))
             except ClipperError:
                 continue
-            if episode.headers and episode.has_times and len(chapters_from_headers(episode)) >= 3:
-                episodes.append(episode)
     return episodes
+
+
+def headed_episodes(folders: list[Path], people: Path) -> list[Episode]:
+    """Episodes whose transcript has headers with times: the human chapters to score against."""
+    return [episode for episode in loadable_episodes(folders, people)
+            if episode.headers and episode.has_times and len(chapters_from_headers(episode)) >= 3]
 
 
 def hidden_headers(episode: Episode) -> Episode:

@@ -14,10 +14,10 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from chapters_bench import loadable_episodes
+
 from clipper.api import build_show_notes
 from clipper.chapters import chapters_from_headers, episode_end_sec
-from clipper.episode_file import read_episode
-from clipper.errors import ClipperError
 from clipper.formats.show_notes import intro_paragraphs
 from clipper.intro import made_intro
 from clipper.keywords import Background, background_of
@@ -46,16 +46,8 @@ class Made:
 
 
 def corpus_episodes(folders: list[Path], people: Path) -> list[Episode]:
-    episodes = []
-    for folder in folders:
-        for path in sorted(folder.iterdir()):
-            try:
-                episode = read_episode(path, people)
-            except ClipperError:
-                continue
-            if episode.lines and episode.has_times:
-                episodes.append(episode)
-    return episodes
+    """The episodes with a timed transcript."""
+    return [episode for episode in loadable_episodes(folders, people) if episode.lines and episode.has_times]
 
 
 def made_text(episode: Episode, background: Background) -> Made:

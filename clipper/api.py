@@ -83,6 +83,14 @@ def make_chapters(episode: str | Path, fmt: str = "youtube", people_dir: Path | 
 NOTES_FILES = ("notes.md", "youtube.txt", "notes.json", "chapters.json", "chapters.vtt", "chapters.ffmeta", "index.html")
 
 
+def check_batch_options(episodes: tuple[str, ...], jobs: int) -> None:
+    """ClipperError when a batch (notes, enrich) is given no episodes or a negative --jobs."""
+    if not episodes:
+        raise ClipperError("no episodes given", "name episode files, slugs or a folder such as _podcast/")
+    if jobs < 0:
+        raise ClipperError(f"--jobs must be 0 or more, not {jobs}", "use 0 for one worker per core")
+
+
 @dataclass(frozen=True)
 class NotesOptions:
     episodes: tuple[str, ...]
@@ -93,10 +101,7 @@ class NotesOptions:
     force: bool = False
 
     def __post_init__(self) -> None:
-        if not self.episodes:
-            raise ClipperError("no episodes given", "name episode files, slugs or a folder such as _podcast/")
-        if self.jobs < 0:
-            raise ClipperError(f"--jobs must be 0 or more, not {self.jobs}", "use 0 for one worker per core")
+        check_batch_options(self.episodes, self.jobs)
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,9 @@ class EnrichOptions:
     jobs: int = 0  # 0: one worker per core
 
     def __post_init__(self) -> None:
-        if not self.episodes:
-            raise ClipperError("no episodes given", "name episode files, slugs or a folder such as _podcast/")
-        if self.jobs < 0:
-            raise ClipperError(f"--jobs must be 0 or more, not {self.jobs}", "use 0 for one worker per core")
+        from .api import check_batch_options
+
+        check_batch_options(self.episodes, self.jobs)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import yaml
 from .errors import EpisodeError
 from .model import Clip, Episode, Header, Link, Problem, TranscriptItem, TranscriptLine
 from .people import load_guests
-from .safe_yaml import SafeSourceLoader, clean_text
+from .safe_yaml import SafeSourceLoader, clean_text, decode_source
 from .timecode import MAX_SEC, parse_iso_duration, time_value_to_sec
 
 _LINE_KEY = "__line__"
@@ -91,11 +91,7 @@ def _read_text(path: Path) -> str:
         raise EpisodeError(f"cannot read the file ({exc.strerror})", "check the path and its permissions", str(path)) from None
     if b"\0" in raw[:4096]:
         raise EpisodeError("this is a binary file, not an episode", "give the episode's .md file", str(path), 1)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise EpisodeError("the file is not UTF-8 text", "save it as UTF-8", str(path), line) from None
+    return decode_source(raw, str(path), EpisodeError)
 
 
 def _no_front_matter_hint(lines: list[str], path: str) -> str:

@@ -11,7 +11,7 @@ import yaml
 
 from .errors import PeopleError
 from .model import Link, Person, Problem
-from .safe_yaml import SafeSourceLoader, clean_text
+from .safe_yaml import SafeSourceLoader, clean_text, decode_source
 
 _PROFILE_URLS = {
     "web": ("Website", "{}"),
@@ -80,11 +80,7 @@ def _read_text(path: Path) -> str:
         raise PeopleError(f"cannot read the people file ({exc.strerror})", "check its permissions", str(path)) from None
     if not raw.strip():
         raise PeopleError("the people file is empty", "write 'title: Name' between '---' lines, then the bio", str(path), 1)
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise PeopleError("the people file is not UTF-8 text", "save it as UTF-8", str(path), line) from None
+    return decode_source(raw, str(path), PeopleError, "the people file")
 
 
 def _split(text: str) -> tuple[str, str]:

@@ -5,6 +5,8 @@ import re
 
 import yaml
 
+from .errors import ClipperError
+
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~8x faster (specs.md)
 # CSI (`ESC [ ... m`), OSC (`ESC ] ... BEL`) and two-character escapes; then C0/C1 controls but \t \n.
 _ESCAPE_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -/]*[0-~]|\x9b[0-?]*[ -/]*[@-~]")
@@ -41,3 +43,12 @@ def clean_text(text: str) -> str:
     if text.isprintable():  # most text: nothing to do, found at C speed
         return text
     return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+
+
+def decode_source(raw: bytes, path: str, error: type[ClipperError], what: str = "the file") -> str:
+    """`raw` as text (UTF-8, a leading BOM dropped); `error` naming the line of the first byte that is not."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise error(f"{what} is not UTF-8 text", "save it as UTF-8", path, line) from None

@@ -231,14 +231,19 @@ def test_killed_notes_leave_no_worker_running(tmp_path):
     import signal
     import time
 
-    process = subprocess.Popen([str(CLIPPER), "notes", str(PODCAST), "--people", str(PEOPLE), "--out", str(tmp_path), "--jobs", "2"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    folder = tmp_path / "_podcast"  # enough work for the run to last while it is watched
+    folder.mkdir()
+    for copy in range(4):
+        for episode in PODCAST.glob("[!_]*.md"):
+            (folder / f"{copy}-{episode.name}").write_bytes(episode.read_bytes())
+    process = subprocess.Popen([str(CLIPPER), "notes", str(folder), "--people", str(PEOPLE), "--out", str(tmp_path / "out"),
+                                "--jobs", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     workers: set[int] = set()
     while len(workers) < 2 and time.monotonic() < deadline and process.poll() is None:
         workers = _children(process.pid)
-        time.sleep(0.02)
-    assert len(workers) == 2, "the pool's two workers were seen"
+        time.sleep(0.01)
+    assert len(workers) == 2, f"the pool's two workers were seen (exit {process.poll()})"
     process.send_signal(signal.SIGKILL)
     process.wait()
     deadline = time.monotonic() + 5
