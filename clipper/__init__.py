@@ -8,6 +8,13 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 
 __version__ = "0.1.0"
 
-from .api import check_episodes, enrich_episodes, load_episode, make_chapters, make_notes, make_review  # noqa: E402
+from .api import (  # noqa: E402 - after the environment above
+    ImportOptions, NotesOptions, ReviewOptions, build_show_notes, check_episodes, cut_clips, diagnose, enrich_episodes,
+    import_transcript, list_clip_choices, load_episode, make_chapters, make_notes, make_review, render_notes,
+)
 
-__all__ = ["__version__", "check_episodes", "enrich_episodes", "load_episode", "make_chapters", "make_notes", "make_review"]
+__all__ = [
+    "__version__", "ImportOptions", "NotesOptions", "ReviewOptions", "build_show_notes", "check_episodes", "cut_clips",
+    "diagnose", "enrich_episodes", "import_transcript", "list_clip_choices", "load_episode", "make_chapters",
+    "make_notes", "make_review", "render_notes",
+]

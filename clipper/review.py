@@ -112,7 +112,7 @@ def read_clip(media: Path) -> ReviewClip:
     start, end = _span(extra, reason, post, info.duration_sec)
     return ReviewClip(
         name=name,
-        title=post.strip().splitlines()[0] if post.strip() else name,
+        title=str(extra.get("title") or (post.strip().splitlines()[0] if post.strip() else name)),
         media=f"{CLIPS_FOLDER}/{media.name}",
         is_audio=is_audio,
         audiogram=f"{CLIPS_FOLDER}/{audiogram.name}" if is_audio and audiogram.is_file() else "",
@@ -141,11 +141,16 @@ def _read_json(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
+def _platform_name(key: str) -> str:
+    """A platform's name for a key of a clip's `posts` ("all": one text for every platform)."""
+    return PLATFORMS[key].name if key in PLATFORMS else ALL_PLATFORMS if key == "all" else key
+
+
 def _posts(extra: dict, post: str) -> tuple[ClipPost, ...]:
     """Per-platform texts when the clip has them, else the one text for all platforms."""
     posts = extra.get("posts")
     if isinstance(posts, dict) and posts:
-        return tuple(ClipPost(PLATFORMS[key].name if key in PLATFORMS else str(key), str(text).strip()) for key, text in posts.items())
+        return tuple(ClipPost(_platform_name(str(key)), str(text).strip()) for key, text in posts.items())
     return (ClipPost(ALL_PLATFORMS, post.strip()),) if post.strip() else ()
 
 
