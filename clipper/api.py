@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 
 from . import __version__
 from .chapters import ChapterSet, YoutubeChapters, derive_chapters, episode_end_sec, fit_youtube, shorten_titles
-from .children import die_with_parent
 from .episode_file import default_people_dir, episode_slug, read_episode, resolve_episode_path
 from .errors import ChapterError, ClipperError, EpisodeError
 from .formats import CHAPTER_FORMATS
@@ -180,6 +179,8 @@ def make_notes(options: NotesOptions, on_progress: Callable[[NotesResult, int, i
         for task in work:
             report(_write_notes(task))
     else:
+        from .children import die_with_parent
+
         with ProcessPoolExecutor(max_workers=jobs, initializer=die_with_parent) as pool:
             for result in pool.map(_write_notes, work, chunksize=1):
                 report(result)

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from . import __version__, api
 from .errors import ClipperError
-from .ffmpeg import CAPABILITIES, MIN_VERSION
 from .formats import CHAPTER_FORMATS
 from .timecode import format_clock, parse_clock
 
@@ -127,6 +126,8 @@ def _add_doctor(commands) -> None:  # noqa: ANN001
 
 
 def _run_doctor(args: argparse.Namespace) -> int:
+    from .ffmpeg import CAPABILITIES, MIN_VERSION
+
     report = api.diagnose(args.ffmpeg or None)
     print(f"clipper {report.clipper_version}")
     print(f"python {report.python}")
