@@ -89,6 +89,9 @@ def audio_args(cut: ClipCut) -> list[str]:
     return _compile(ffmpeg.output(_normalised(clip.audio, cut.loudness), cut.output, vn=None, **_AUDIO_ENCODE))
 
 
+LOUDNESS_SCAN = f"loudnorm=I={LOUDNESS_LUFS}:TP={TRUE_PEAK_DBTP}:LRA={LOUDNESS_RANGE_LU}:print_format=json"
+
+
 def loudness_scan_args(cut: ClipCut) -> list[str]:
     """loudnorm's first pass over the clip's audio: it measures, and prints its figures as JSON."""
     clip = ffmpeg.input(input_argument(cut.source), ss=f"{cut.offset_sec:.3f}", t=f"{cut.duration_sec:.3f}")

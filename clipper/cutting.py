@@ -12,8 +12,8 @@ from pathlib import Path
 from . import __version__
 from .chapters import episode_end_sec
 from .clip_graph import (
-    AUDIOGRAM_16_9, ASPECTS, ClipCut, Fit, Framing, audio_args, audiogram_args, loudness_scan_args, output_size,
-    picture_bottom, video_args,
+    AUDIOGRAM_16_9, ASPECTS, LOUDNESS_SCAN, ClipCut, Fit, Framing, audio_args, audiogram_args, loudness_scan_args,
+    output_size, picture_bottom, video_args,
 )
 from .clips import (
     MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight,
@@ -21,7 +21,9 @@ from .clips import (
 )
 from .errors import ChapterError, ClipperError
 from .caption_timing import Speech
-from .ffmpeg import MediaInfo, detect_speech, parse_loudnorm_report, read_media_info, run_ffmpeg, verify_media
+from .ffmpeg import (
+    Loudness, MediaInfo, detect_speech_and_loudness, parse_loudnorm_report, read_media_info, run_ffmpeg, verify_media,
+)
 from .model import ClipSpan, Episode
 from .outputs import atomic_path, clip_is_done, default_templates_dir, fingerprint, folder_lock, mark_clip_done, write_atomic
 from .platforms import PLATFORMS, fit_within_limits, platform_problems
@@ -196,11 +198,11 @@ def _cut_one(episode: Episode, span: ClipSpan, name: str, folder: Path, sources:
         assert sources is not None
         source, offset = sources.locate(span.start_sec, span.end_sec)
         info = read_media_info(source.path)
-        speech = speech_heard(str(source.path), offset, span) if info.has_audio else None
+        speech, loudness = speech_heard(str(source.path), offset, span) if info.has_audio else (None, None)
         if speech and not options.exact:
             span = snap_to_speech(span, speech.voiced)
             source, offset = sources.locate(span.start_sec, span.end_sec)
-        cut = ClipCut(str(source.path), offset, span.duration_sec, "")
+        cut = ClipCut(str(source.path), offset, span.duration_sec, "", loudness=loudness)
         cues = caption_cues(episode, span, episode_end_sec(episode) or span.end_sec, speech)
         media, made = _make_media(episode, span, name, folder, cut, cues, options, environment, info, on_event)
         _write_texts(episode, span, name, folder, cues, media[0].name, environment)
@@ -216,19 +218,23 @@ def _cut_one(episode: Episode, span: ClipSpan, name: str, folder: Path, sources:
 SPEECH_CONTEXT_SEC = 3.0  # heard on each side of the clip, so a line that begins outside it is placed right
 
 
-def speech_heard(source: str, offset_sec: float, span: ClipSpan) -> Speech:
-    """The voiced stretches of the source around the clip (`offset_sec` in the source is the span's start)."""
+def speech_heard(source: str, offset_sec: float, span: ClipSpan) -> tuple[Speech, Loudness | None]:
+    """The voiced stretches of the source around the clip (`offset_sec` in the source is the span's
+    start), and the loudness of the clip itself, heard in one pass.
+    """
     before = min(SPEECH_CONTEXT_SEC, offset_sec)
-    voiced = detect_speech(source, offset_sec - before, span.duration_sec + before + SPEECH_CONTEXT_SEC)
+    voiced, loudness = detect_speech_and_loudness(source, offset_sec - before, span.duration_sec + before + SPEECH_CONTEXT_SEC,
+                                                  LOUDNESS_SCAN, before, span.duration_sec)
     origin = span.start_sec - before
-    return Speech(origin, span.end_sec + SPEECH_CONTEXT_SEC, tuple((origin + start, origin + end) for start, end in voiced))
+    speech = Speech(origin, span.end_sec + SPEECH_CONTEXT_SEC, tuple((origin + start, origin + end) for start, end in voiced))
+    return speech, loudness
 # --- end of captions timed to the voice -----------------------------------------------------
 
 
 def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: ClipCut, cues, options: CutOptions,
                 environment, info: MediaInfo, on_event: Events) -> tuple[list[Path], MediaInfo]:  # noqa: ANN001
     """Encode the clip's media; each file is checked (streams, length) before it takes its name."""
-    if info.has_audio:
+    if info.has_audio and not cut.loudness:  # measured with the speech, unless that pass was skipped
         cut = replace(cut, has_audio=True, loudness=_measure_loudness(cut, name))
     if options.audio_only:
         return _make_audio(episode, span, name, folder, cut, cues, options, environment, info, on_event)

@@ -306,7 +306,27 @@ def input_argument(path: str | Path) -> str:
 
 
 def read_media_info(path: str | Path) -> MediaInfo:
-    """Duration and stream facts from `ffmpeg -i` (which exits 1 for want of an output)."""
+    """Duration and stream facts from `ffmpeg -i` (which exits 1 for want of an output).
+
+    A local file is read once while it is unchanged (same size and time): opening a long
+    recording costs ffmpeg about half a second, and every clip cut from it asks.
+    """
+    try:
+        stat = os.stat(path)
+    except (OSError, ValueError):
+        return _probe_media(str(path))
+    key = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns, find_ffmpeg())
+    if key not in _MEDIA_READ:
+        if len(_MEDIA_READ) >= 64:
+            _MEDIA_READ.clear()
+        _MEDIA_READ[key] = _probe_media(str(path))
+    return _MEDIA_READ[key]
+
+
+_MEDIA_READ: dict[tuple[str, int, int, str], MediaInfo] = {}
+
+
+def _probe_media(path: str) -> MediaInfo:
     argv = [find_ffmpeg(), "-nostdin", "-hide_banner", "-i", input_argument(path)]
     result = subprocess.run(argv, capture_output=True, text=True, errors="replace", check=False,
                             preexec_fn=die_with_parent)  # noqa: PLW1509
@@ -407,14 +427,28 @@ _LEVEL_VALUE = re.compile(r"lavfi\.astats\.Overall\.RMS_level=(-?inf|-?[\d.]+)")
 SPEECH_RATE = 16000
 
 
+_SPEECH_CHAIN = (f"aformat=channel_layouts=mono,aresample={SPEECH_RATE},highpass=f=100,lowpass=f=4000,"
+                 f"asetnsamples=n={round(SPEECH_RATE * 0.01)}:p=0,"
+                 "astats=metadata=1:reset=1:measure_perchannel=none:measure_overall=RMS_level,"
+                 "ametadata=mode=print:key=lavfi.astats.Overall.RMS_level")
+
+
 def speech_levels_args(path: str | Path, start_sec: float, duration_sec: float) -> list[str]:
     """ffmpeg arguments printing the RMS level (dB) of each 10 ms of speech band from `start_sec` on."""
-    window = round(SPEECH_RATE * 0.01)
-    chain = (f"aformat=channel_layouts=mono,aresample={SPEECH_RATE},highpass=f=100,lowpass=f=4000,"
-             f"asetnsamples=n={window}:p=0,astats=metadata=1:reset=1:measure_perchannel=none:measure_overall=RMS_level,"
-             "ametadata=mode=print:key=lavfi.astats.Overall.RMS_level")
     return ["-ss", f"{start_sec:.3f}", "-t", f"{duration_sec:.3f}", "-i", input_argument(path), "-vn", "-sn", "-dn",
-            "-af", chain, "-f", "null", "-"]
+            "-af", _SPEECH_CHAIN, "-f", "null", "-"]
+
+
+def audio_analysis_args(path: str | Path, start_sec: float, duration_sec: float, measure: str,
+                        measure_from_sec: float, measure_sec: float) -> list[str]:
+    """One pass over the audio from `start_sec`: the speech band's levels (as speech_levels_args), and
+    the filter `measure` (one that prints its figures, such as loudnorm's first pass) over the
+    stretch from `measure_from_sec` (seconds into the pass) lasting `measure_sec`.
+    """
+    graph = (f"[0:a]asplit=2[speech][measured];[speech]{_SPEECH_CHAIN}[levels];[measured]atrim="
+             f"start={measure_from_sec:.3f}:duration={measure_sec:.3f},asetpts=PTS-STARTPTS,{measure}[figures]")
+    return ["-ss", f"{start_sec:.3f}", "-t", f"{duration_sec:.3f}", "-i", input_argument(path), "-filter_complex", graph,
+            "-map", "[levels]", "-f", "null", "-", "-map", "[figures]", "-f", "null", "-"]
 
 
 def parse_speech_levels(text: str) -> tuple[tuple[float, float], ...]:
@@ -436,3 +470,13 @@ def detect_speech(path: str | Path, start_sec: float, duration_sec: float) -> tu
 
     stderr = run_ffmpeg(speech_levels_args(path, start_sec, duration_sec), what="finding speech for the captions")
     return voiced_intervals(parse_speech_levels(stderr))
+
+
+def detect_speech_and_loudness(path: str | Path, start_sec: float, duration_sec: float, measure: str,
+                               measure_from_sec: float, measure_sec: float) -> tuple[tuple[tuple[float, float], ...], Loudness | None]:
+    """detect_speech and loudnorm's first pass (`measure`, over its own stretch) in one run of ffmpeg."""
+    from .caption_timing import voiced_intervals
+
+    stderr = run_ffmpeg(audio_analysis_args(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec),
+                        what="listening to the clip (speech and loudness)")
+    return voiced_intervals(parse_speech_levels(stderr)), parse_loudnorm_report(stderr)
