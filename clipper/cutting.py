@@ -139,7 +139,9 @@ def _cut_spans(episode: Episode, spans: list[ClipSpan], folder: Path, options: C
     sources = _sources(episode, options, [(s.start_sec, s.end_sec) for s, _ in todo], folder, on_event) if todo else None
     for number, (span, name) in enumerate(todo, start=1):
         on_event(f"clip {number}/{len(todo)}: {name} ({span.duration_sec:.1f} s)")
-        results.append(_cut_one(episode, span, name, folder, sources, options, environment, stamps[name], on_event))
+        assert sources is not None
+        job = ClipJob(episode, span, name, folder, sources, options, stamps[name])
+        results.append(run_clip_job(job, environment, on_event))
     order = {name: i for i, (_, name) in enumerate(jobs)}
     description = sources.description if sources else "nothing to cut: every clip is up to date"
     return CutReport(description, tuple(sorted(results, key=lambda r: order[r.name])))
@@ -192,26 +194,40 @@ def _stamp(episode: Episode, span: ClipSpan, options: CutOptions) -> str:
     return hashlib.sha256(digest.encode()).hexdigest()
 
 
-def _cut_one(episode: Episode, span: ClipSpan, name: str, folder: Path, sources: Sources | None, options: CutOptions,
-             environment, stamp: str, on_event: Events) -> ClipResult:  # noqa: ANN001 - jinja2.Environment
+@dataclass(frozen=True)
+class ClipJob:
+    """One clip to make, as one plain value: what a worker (this process today, a pool's or a
+    cluster's later: docs/scale.md) needs besides the templates. `stamp` marks it done."""
+
+    episode: Episode
+    span: ClipSpan
+    name: str
+    folder: Path
+    sources: Sources
+    options: CutOptions
+    stamp: str
+
+
+def run_clip_job(job: ClipJob, environment, on_event: Events = lambda message: None) -> ClipResult:  # noqa: ANN001
+    """Make one clip's files: listen to it, snap its ends, encode, check, write its texts, stamp it."""
+    episode, span, options = job.episode, job.span, job.options
     try:
-        assert sources is not None
-        source, offset = sources.locate(span.start_sec, span.end_sec)
+        source, offset = job.sources.locate(span.start_sec, span.end_sec)
         info = read_media_info(source.path)
         speech, loudness = speech_heard(str(source.path), offset, span) if info.has_audio else (None, None)
         if speech and not options.exact:
             span = snap_to_speech(span, speech.voiced)
-            source, offset = sources.locate(span.start_sec, span.end_sec)
+            source, offset = job.sources.locate(span.start_sec, span.end_sec)
         cut = ClipCut(str(source.path), offset, span.duration_sec, "", loudness=loudness)
         cues = caption_cues(episode, span, episode_end_sec(episode) or span.end_sec, speech)
-        media, made = _make_media(episode, span, name, folder, cut, cues, options, environment, info, on_event)
-        _write_texts(episode, span, name, folder, cues, media[0].name, environment)
+        media, made = _make_media(episode, span, job.name, job.folder, cut, cues, options, environment, info, on_event)
+        _write_texts(episode, span, job.name, job.folder, cues, media[0].name, environment)
         warnings = _platform_warnings(media[-1], made, span.duration_sec, options)
-        mark_clip_done(folder, name, stamp)
-        files = tuple(str(folder / f) for f in _files(name, options))
-        return ClipResult(name, span.title, "written", span.start_sec, span.end_sec, files, tuple(warnings))
+        mark_clip_done(job.folder, job.name, job.stamp)
+        files = tuple(str(job.folder / f) for f in _files(job.name, options))
+        return ClipResult(job.name, span.title, "written", span.start_sec, span.end_sec, files, tuple(warnings))
     except ClipperError as exc:
-        return ClipResult(name, span.title, "failed", span.start_sec, span.end_sec, error=exc.message)
+        return ClipResult(job.name, span.title, "failed", span.start_sec, span.end_sec, error=exc.message)
 
 
 # --- captions timed to the voice (helper "captions"): the speech heard around the clip ---------

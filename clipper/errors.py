@@ -9,6 +9,9 @@ class ClipperError(Exception):
         self.what, self.todo, self.path, self.line = what, todo, path, line
         super().__init__(self.message)
 
+    def __reduce__(self):  # noqa: ANN204 - pickled whole (a clip job's failed ranges travel to a worker)
+        return self.__class__, (self.what, self.todo, self.path, self.line)
+
     @property
     def message(self) -> str:
         where = ""

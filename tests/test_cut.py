@@ -458,3 +458,22 @@ def test_a_wide_clip_shows_its_title_at_the_start_only_and_boxed_captions(tmp_pa
         shown = gray_frames(clip, 1, start=at)[0]
         source = gray_frames(media_dir / "video.mp4", 1, start=10 + at)[0]
         assert (region_difference(shown, source, 640, top_band) > 6) is has_title, at
+
+
+def test_a_clip_job_is_one_plain_value_a_worker_can_be_sent(synthetic_episode_path, media_dir):
+    import pickle
+
+    from clipper.api import load_episode
+    from clipper.cutting import ClipJob, CutOptions, choose_spans
+    from clipper.errors import ToolError
+    from clipper.sources import SourceFile, Sources
+
+    episode = load_episode(synthetic_episode_path)
+    options = CutOptions(str(synthetic_episode_path), clips=("1",))
+    span, = choose_spans(episode, options)
+    failed = ToolError("the server answered 404", "check the URL", "http://127.0.0.1/x.mp4")
+    sources = Sources((SourceFile(media_dir / "video.mp4", 0.0, 90.0),), "local", ((95.0, 110.0, failed),))
+    job = ClipJob(episode, span, "01-opening", Path("out"), sources, options, "stamp")
+    again = pickle.loads(pickle.dumps(job))
+    assert (again.episode, again.span, again.options, again.sources.files) == (job.episode, job.span, job.options, job.sources.files)
+    assert again.sources.failures[0][2].message == failed.message
