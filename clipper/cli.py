@@ -246,6 +246,8 @@ def _add_cut(commands) -> None:  # noqa: ANN001
     parser.add_argument("--aspect", default="9:16", choices=["9:16", "1:1", "16:9"], help="frame (default 9:16, 1080x1920)")
     parser.add_argument("--fit", default="blur", choices=["blur", "crop"], help="fill a taller frame with a blurred copy (default) or crop the centre")
     parser.add_argument("--no-captions", action="store_true", help="no burned-in captions")
+    parser.add_argument("--caption-style", default="plain", choices=["plain", "active-word"],
+                        help="active-word: the word being said lights up (karaoke); default plain")
     parser.add_argument("--audio-only", action="store_true", help="an .m4a and an audiogram video instead of a video clip")
     parser.add_argument("--platform", action="append", default=[], choices=["shorts", "reels", "tiktok", "linkedin", "x"], help="check every limit of this platform, shape and pixels included (default: the duration and size limits of all)")
     parser.add_argument("--out", type=Path, default=Path("output"), metavar="DIR", help="write into DIR/<slug>/clips/ (default: output)")
@@ -274,7 +276,7 @@ def _run_cut(args: argparse.Namespace) -> int:
     options = CutOptions(args.episode, tuple(args.clip), args.all, args.start, args.end, args.source, args.aspect, args.fit,
                          not args.no_captions, args.audio_only, args.whole, args.max_seconds, tuple(args.platform),
                          args.out, args.people, args.templates, args.force, args.ffmpeg,
-                         args.exact)
+                         args.exact, args.caption_style)
     progress = _Progress()
     report = api.cut_clips(options, on_event=progress)
     if report.source not in progress.printed:

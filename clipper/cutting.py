@@ -55,6 +55,7 @@ class CutOptions:
     force: bool = False
     ffmpeg: str = ""  # the ffmpeg binary to use; "" for the default (see ffmpeg.chosen_ffmpeg)
     exact: bool = False  # cut at the times as they are, not snapped to the pauses around the speech
+    caption_style: str = "plain"  # a value of formats.ass_captions.CaptionStyle
 
     def __post_init__(self) -> None:
         chosen = bool(self.clips) + self.all + (self.start_sec is not None or self.end_sec is not None)
@@ -66,6 +67,8 @@ class CutOptions:
             raise ClipperError(f"unknown --aspect {self.aspect}", f"use one of {', '.join(ASPECTS)}")
         if self.fit not in ("blur", "crop"):
             raise ClipperError(f"unknown --fit {self.fit}", "use blur or crop")
+        if self.caption_style not in ("plain", "active-word"):
+            raise ClipperError(f"unknown --caption-style {self.caption_style}", "use plain or active-word")
         if self.max_seconds < 3:
             raise ClipperError(f"--max-seconds {self.max_seconds:g} is too short", "give at least 3 seconds")
         unknown = [p for p in self.platforms if p not in PLATFORMS]
@@ -187,7 +190,8 @@ def _files(name: str, options: CutOptions) -> list[str]:
 
 def _stamp(episode: Episode, span: ClipSpan, options: CutOptions) -> str:
     """What a clip was made from: if any of it changes, the clip is made again."""
-    settings = {k: v for k, v in asdict(options).items() if k in ("aspect", "fit", "captions", "audio_only", "source", "platforms", "exact")}
+    settings = {k: v for k, v in asdict(options).items() if k in ("aspect", "fit", "captions", "audio_only", "source", "platforms", "exact",
+                                                                   "caption_style")}
     templates = options.templates_dir or default_templates_dir()
     digest = fingerprint(sorted(templates.glob("*.j2")), json.dumps([__version__, settings, span.start_sec, span.end_sec, span.title,
                                                                     [line.text for line in span.lines]], default=str))
@@ -262,7 +266,8 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     fit = Fit(options.fit) if ASPECTS[options.aspect] else Fit.NONE  # 16:9 keeps the source's own frame
     framing = Framing(size, (info.width, info.height), fit)
     layout = ass_captions.layout_for(*size, picture_bottom=picture_bottom(framing))
-    text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=span.title)
+    text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=span.title,
+                               style=ass_captions.CaptionStyle(options.caption_style))
     target = folder / f"{name}.mp4"
     with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary:
         job = replace(cut, output=str(temporary), has_audio=info.has_audio)

@@ -477,3 +477,18 @@ def test_a_clip_job_is_one_plain_value_a_worker_can_be_sent(synthetic_episode_pa
     again = pickle.loads(pickle.dumps(job))
     assert (again.episode, again.span, again.options, again.sources.files) == (job.episode, job.span, job.options, job.sources.files)
     assert again.sources.failures[0][2].message == failed.message
+
+
+def test_active_word_captions_light_up_the_word_being_said(tmp_path, capsys, tall_clips, media_dir, synthetic_episode_path):
+    code, _, stderr = cut(capsys, synthetic_episode_path, "--clip", "2", "--max-seconds", "4", "--caption-style", "active-word",
+                          "--source", str(media_dir / "video.mp4"), "--out", str(tmp_path))
+    assert code == 0, stderr
+    size = (270, 480)
+    karaoke = gray_frames(next((tmp_path / CLIPS).glob("*.mp4")), 1, size, start=2.0)[0]
+    plain, bare = (gray_frames(next((tall_clips[name] / CLIPS).glob("*.mp4")), 1, size, start=2.0)[0]
+                   for name in ("captions", "plain"))
+    caption_band = _text_box(plain, bare, 270)
+    left, top, right, bottom = caption_band
+    assert region_difference(karaoke, plain, 270, (left, top, right - left + 1, bottom - top + 1)) > 2, \
+        "a word in another colour"
+    assert region_difference(karaoke, plain, 270, (0, 0, 270, top - 10)) < 1.5, "nothing else changes"
