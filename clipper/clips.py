@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 import re
 import unicodedata
 from dataclasses import dataclass, replace
@@ -9,7 +10,7 @@ from dataclasses import dataclass, replace
 from .caption_timing import Speech, SpokenLine, group_cues, time_words
 from .errors import ChapterError
 from .model import Chapter, ClipSpan, Cue, Episode, TranscriptLine
-from .summary import clean_speech, tidy_sentence
+from .summary import clean_speech, host_names, tidy_sentence
 from .textrank import content_words, ends_sentence, rank_sentences, split_sentences, stem
 from .timecode import format_clock
 
@@ -40,6 +41,7 @@ class _Piece:
     who: str
     score: float
     is_estimated: bool
+    is_host: bool = False
 
 
 def clip_chapters(episode: Episode, chapters: tuple[Chapter, ...]) -> tuple[Chapter, ...]:
@@ -102,16 +104,18 @@ def pick_highlight(episode: Episode, chapter: Chapter, index: int, end_sec: floa
         end = min(chapter.end_sec, chapter.start_sec + max_sec)
         return whole_chapter(episode, Chapter(chapter.title, chapter.start_sec, end), index, end_sec,
                              f"the chapter has no transcript lines, so its first {end - chapter.start_sec:.0f} s are cut")
-    pieces = _pieces(spans, max_sec)
-    best = _best_run(pieces, min_sec, max_sec) or _best_run(pieces, 0.0, max_sec)
+    pieces = _pieces(spans, max_sec, host_names(episode))
+    best = (_best_run(pieces, min_sec, max_sec, is_moment) or _best_run(pieces, 0.0, max_sec, is_moment)
+            or _best_run(pieces, min_sec, max_sec) or _best_run(pieces, 0.0, max_sec))
     if best is None:  # every piece is one sentence longer than max_sec
         top = max(pieces, key=lambda piece: piece.score)
         return whole_chapter(episode, Chapter(chapter.title, top.start_sec, top.start_sec + max_sec), index, end_sec,
                              f"the best sentence is longer than {max_sec:.0f} s, so it is cut at that length")
     first, last = best
     run = pieces[first:last + 1]
+    hook = _question_of(run[0].text) if _asks(run[0]) and len(run) > 1 else ""  # what the clip answers, on screen
     return ClipSpan(index, chapter.title, chapter, run[0].start_sec, run[-1].end_sec, _lines_between(spans, run[0].start_sec, run[-1].end_sec),
-                    _reason(chapter, run, len(pieces)), _post_sentences([piece.text for piece in run]))
+                    _reason(chapter, run, len(pieces)), _post_sentences([piece.text for piece in run]), hook)
 
 
 def whole_chapter(episode: Episode, chapter: Chapter, index: int, end_sec: float, reason: str = "the whole chapter (--whole)") -> ClipSpan:
@@ -130,7 +134,7 @@ def custom_span(episode: Episode, chapters: tuple[Chapter, ...], start_sec: floa
     return span
 
 
-def _pieces(spans: list[tuple[TranscriptLine, float, float]], max_sec: float) -> list[_Piece]:
+def _pieces(spans: list[tuple[TranscriptLine, float, float]], max_sec: float, hosts: set[str] = frozenset()) -> list[_Piece]:
     raw: list[tuple[float, float, str, str, bool]] = []
     for line, start, end in spans:
         text = clean_speech(line.text)
@@ -145,11 +149,42 @@ def _pieces(spans: list[tuple[TranscriptLine, float, float]], max_sec: float) ->
             raw.append((at, until, sentence, line.who, True))
             at = until
     scores = rank_sentences([[stem(w) for w in content_words(text)] for _, _, text, _, _ in raw])
-    return [_Piece(start, end, text, who, float(score), estimated) for (start, end, text, who, estimated), score in zip(raw, scores)]
+    return [_Piece(start, end, text, who, float(score), estimated, who in hosts)
+            for (start, end, text, who, estimated), score in zip(raw, scores)]
 
 
-def _best_run(pieces: list[_Piece], min_sec: float, max_sec: float) -> tuple[int, int] | None:
-    """The run with the best TextRank score per √piece, among those of an allowed length."""
+MAX_QUESTION_SEC = 15.0  # a host's question short enough to open a clip with
+
+
+def is_moment(run: list[_Piece]) -> bool:
+    """A run a listener takes as one moment: it ends on a guest's sentence that is not a question,
+    is not mostly the host, and opens, if with the host, on a short question.
+    """
+    last = run[-1]
+    if last.is_host or last.text.rstrip().endswith("?"):
+        return False
+    host_sec = sum(piece.end_sec - piece.start_sec for piece in run if piece.is_host)
+    if host_sec > 0.5 * (run[-1].end_sec - run[0].start_sec):
+        return False
+    return not run[0].is_host or (_asks(run[0]) and run[0].end_sec - run[0].start_sec <= MAX_QUESTION_SEC)
+
+
+def _question_of(text: str) -> str:
+    """The host's question itself: the turn from its first question on (what comes before frames it)."""
+    sentences = [sentence.strip() for sentence in split_sentences(text) if sentence.strip()]
+    first = next((i for i, sentence in enumerate(sentences) if sentence.endswith("?")), 0)
+    return " ".join(sentences[first:]) or text
+
+
+def _asks(piece: _Piece) -> bool:
+    return piece.is_host and piece.text.rstrip().endswith("?")
+
+
+def _best_run(pieces: list[_Piece], min_sec: float, max_sec: float,
+              is_allowed: Callable[[list[_Piece]], bool] = lambda run: True) -> tuple[int, int] | None:
+    """The run with the best TextRank score per √piece, among the allowed ones of an allowed length;
+    a run that opens on the host's question and its answer counts a fifth more.
+    """
     best, best_value = None, -math.inf
     for first in range(len(pieces)):
         total = 0.0
@@ -158,8 +193,8 @@ def _best_run(pieces: list[_Piece], min_sec: float, max_sec: float) -> tuple[int
             duration = pieces[last].end_sec - pieces[first].start_sec
             if duration > max_sec:
                 break
-            if duration >= min_sec:
-                value = total / math.sqrt(last - first + 1)
+            if duration >= min_sec and is_allowed(pieces[first:last + 1]):
+                value = total / math.sqrt(last - first + 1) * (1.2 if _asks(pieces[first]) and last > first else 1.0)
                 if value > best_value:
                     best, best_value = (first, last), value
     return best
@@ -277,3 +312,11 @@ def _snapped_end(at: float, voiced: tuple[tuple[float, float], ...], start: floa
     after = [begin for begin, _ in voiced if begin >= last_end]
     latest = (last_end + after[0]) / 2 if after else last_end + TAIL_SEC  # no later than mid-pause
     return min(last_end + TAIL_SEC, latest)
+
+
+MAX_HOOK_CHARS = 90  # a question longer than this would cover the picture: the chapter's title is shown instead
+
+
+def screen_title(span: ClipSpan) -> str:
+    """The title burned into the clip: the question it answers when it opens on a short one, else its title."""
+    return span.hook if span.hook and len(span.hook) <= MAX_HOOK_CHARS else span.title

@@ -17,7 +17,7 @@ from .clip_graph import (
 )
 from .clips import (
     MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight,
-    select_chapters, snap_to_speech, whole_chapter,
+    screen_title, select_chapters, snap_to_speech, whole_chapter,
 )
 from .errors import ChapterError, ClipperError
 from .caption_timing import Speech
@@ -266,7 +266,7 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     fit = Fit(options.fit) if ASPECTS[options.aspect] else Fit.NONE  # 16:9 keeps the source's own frame
     framing = Framing(size, (info.width, info.height), fit)
     layout = ass_captions.layout_for(*size, picture_bottom=picture_bottom(framing))
-    text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=span.title,
+    text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=screen_title(span),
                                style=ass_captions.CaptionStyle(options.caption_style))
     target = folder / f"{name}.mp4"
     with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary:

@@ -189,6 +189,7 @@ class ClipSpan:
     lines: tuple[TranscriptLine, ...]
     reason: str
     sentences: tuple[str, ...] = ()  # what is said, for the post text
+    hook: str = ""  # the host's question the clip opens on and answers, shown first on screen
 
     @property
     def duration_sec(self) -> float:

@@ -98,7 +98,7 @@ def speaker_names(episode: Episode) -> dict[str, str]:
 
 
 def _sentences(episode: Episode) -> list[_Sentence]:
-    hosts = _host_names(episode)
+    hosts = host_names(episode)
     names = speaker_names(episode)
     sentences, seen = [], set()
     for line in episode.lines:
@@ -115,7 +115,7 @@ def _sentences(episode: Episode) -> list[_Sentence]:
     return sentences
 
 
-def _host_names(episode: Episode) -> set[str]:
+def host_names(episode: Episode) -> set[str]:
     """Speakers who are not guests (matched on first names, as `who` holds them)."""
     guest_names = {part.casefold() for guest in episode.guests for part in guest.name.split()[:1]}
     speakers = {line.who for line in episode.lines if line.who}
