@@ -37,6 +37,7 @@ RELATED_PHRASES = 2  # listed after a title's first phrase
 _LEADING_WORDS = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|then|also|alright|right|yeah|um|uh)\b[,.]?\s+)+", re.I)
 
 _ASKS_BACKGROUND = re.compile(r"\byour (?:\w+ )?background\b", re.I)
+_INTRODUCES = re.compile(r"\b(?:this week|welcome|special guest|introduction)\b", re.I)
 BACKGROUND_CHAPTERS = 3  # the guest's background is asked about in the episode's first minutes
 _QUESTION_WORDS = frozenset("what how why which when where who whom whose can could do does did is are was were should would will have has".split())
 
@@ -195,13 +196,16 @@ def _titled(units: list[Unit], starts: list[float], end_sec: float) -> tuple[Cha
 
 
 def _opening_titles(groups: list[list[Unit]], host: str) -> dict[int, str]:
-    """When the host asks a guest about their background near the start ("let's start with your
-    background"), the chapter of the guest's answer is "<Guest>’s background", any before it the introduction."""
+    """The episode's opening: "Introduction" when its first line introduces the episode ("This week
+    we'll talk about…", "welcome to our event"); when the host asks a guest about their background
+    near the start ("let's start with your background"), the chapter of the answer is "<Guest>’s
+    background" (and any chapter before it the introduction)."""
+    titles = {0: "Introduction"} if groups and groups[0] and _INTRODUCES.search(groups[0][0].text) else {}
     lines = [(number, unit) for number, group in enumerate(groups[:BACKGROUND_CHAPTERS]) for unit in group]
     asked = next((at for at, (_, unit) in enumerate(lines) if unit.who == host and _ASKS_BACKGROUND.search(unit.text)), None)
     answer = next((line for line in lines[asked + 1:] if line[1].who != host), None) if asked is not None else None
     if answer is None or not answer[1].who.split():
-        return {}
+        return titles
     number, unit = answer
     return {0: "Introduction", number: f"{unit.who.split()[0]}’s background"}
 

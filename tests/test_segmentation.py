@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -109,9 +110,18 @@ def test_the_chapter_answering_the_background_question_is_the_guests_background(
 
 
 def test_without_a_background_question_no_background_title():
-    # Nobody asks the guest about "your background" in the first chapters here: no chapter claims it.
+    # Nobody asks the guest about "your background" in the first chapters here: no chapter claims
+    # it; the first line welcomes the audience ("Hi everyone, welcome to our event"): the introduction.
     titles = _titles("s23e03-future-of-ai-agents")
-    assert not any(title.endswith("’s background") for title in titles) and titles[0] != "Introduction"
+    assert not any(title.endswith("’s background") for title in titles) and titles[0] == "Introduction"
+
+
+def test_an_opening_that_introduces_nothing_is_not_called_the_introduction():
+    plain = hidden_headers(next(e for e in HEADED if e.slug == "s23e03-future-of-ai-agents"))
+    opening = next(line for line in plain.transcript if line.sec is not None)
+    muted = replace(plain, transcript=tuple(replace(line, text="Events are where we meet.") if line is opening else line
+                                            for line in plain.transcript))
+    assert automatic_chapters(muted, episode_end_sec(muted))[0].title != "Introduction"
 
 
 def test_a_title_lists_the_nouns_the_chapter_repeats_after_its_key_phrase():
