@@ -200,14 +200,24 @@ def _opening_titles(groups: list[list[Unit]], host: str) -> dict[int, str]:
     we'll talk about…", "welcome to our event"); when the host asks a guest about their background
     near the start ("let's start with your background"), the chapter of the answer is "<Guest>’s
     background" (and any chapter before it the introduction)."""
-    titles = {0: "Introduction"} if groups and groups[0] and _INTRODUCES.search(groups[0][0].text) else {}
-    lines = [(number, unit) for number, group in enumerate(groups[:BACKGROUND_CHAPTERS]) for unit in group]
-    asked = next((at for at, (_, unit) in enumerate(lines) if unit.who == host and _ASKS_BACKGROUND.search(unit.text)), None)
-    answer = next((line for line in lines[asked + 1:] if line[1].who != host), None) if asked is not None else None
-    if answer is None or not answer[1].who.split():
+    introduces = bool(groups and groups[0] and _INTRODUCES.search(groups[0][0].text))
+    titles = {0: "Introduction"} if introduces else {}
+    answer = _background_answer(groups[:BACKGROUND_CHAPTERS], host)
+    if answer is None:
         return titles
-    number, unit = answer
-    return {0: "Introduction", number: f"{unit.who.split()[0]}’s background"}
+    number, guest = answer
+    return {0: "Introduction", number: f"{guest.split()[0]}’s background"}
+
+
+def _background_answer(groups: list[list[Unit]], host: str) -> tuple[int, str] | None:
+    """The chapter number and speaker of the first answer to the host's question about a background."""
+    asked = False
+    for number, group in enumerate(groups):
+        for unit in group:
+            if asked and unit.who != host and unit.who.split():
+                return number, unit.who
+            asked = asked or (unit.who == host and bool(_ASKS_BACKGROUND.search(unit.text)))
+    return None
 
 
 def _grouped(units: list[Unit], starts: list[float], ends: list[float]) -> list[list[Unit]]:
@@ -240,7 +250,8 @@ def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> 
 
 
 def _asked_weights(group: list[Unit], host: str, weights: dict[str, float]) -> dict[str, float]:
-    """The chapter's stem weights, those of the host's questions raised: what is asked is what the chapter is about."""
+    """The chapter's stem weights, those of the host's questions raised: what is asked is what the
+    chapter is about."""
     asked = {token for unit in group if unit.who == host and unit.asks for token in unit.stems}
     return {token: weight * (1 + ASKED_BOOST * (token in asked)) for token, weight in weights.items()}
 
@@ -265,7 +276,8 @@ def _phrase_titles(group: list[Unit], weights: dict[str, float], nouns: set[str]
     ranked = _without_overlaps(sorted(score, key=rank))[:4]
     shown = {key: forms[key].most_common(1)[0][0] for key in ranked}
     related = [shown[key] for key in ranked[1:] if phrases[key] >= 2 and stem(key.split()[-1]) in nouns]
-    listed = [f"{shown[ranked[0]]}: {', '.join(related[:n])}" for n in (RELATED_PHRASES, 1) if len(related) >= n] if ranked else []
+    head = shown[ranked[0]] if ranked else ""
+    listed = [f"{head}: {', '.join(related[:n])}" for n in (RELATED_PHRASES, 1) if len(related) >= n]
     titles = listed + [shown[key] for key in ranked]
     return [title[:1].upper() + title[1:] for title in titles if len(title) <= TITLE_MAX_CHARS]
 
