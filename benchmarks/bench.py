@@ -167,6 +167,9 @@ def text_report() -> str:
         "dangling takeaways 11 % / 16 %, quotes blank or repeating a takeaway 92 % / 92 %, generic keywords",
         "26 % / 34 %, made intros naming a guest 0 % / 0 %, \"X and Y\" titles 93 % / 95 %, title F1 0.15 / 0.11",
         "(half A / half B). Targets: ≤ 3 %, ≈ 0, ≤ 5 %, ≥ 90 %, ≤ 10 %, ≥ 0.25.",
+        "Title F1 was 0.16 / 0.11 before the opening titles (\"Introduction\", \"<Guest>’s background\" from the",
+        "host's background question) and the key phrase's repeated nouns listed after it; their counts",
+        "(two nouns, host-asked words weighed double) were read on both halves together, never tuned on one.",
         "",
     ])
 

@@ -32,8 +32,13 @@ EXCHANGE_FULL_SEC = 240.0
 TITLE_MAX_CHARS = 60
 QUESTION_TOP_WORDS = 2
 IDF_POWER = 0.5
+ASKED_BOOST = 1.0  # a stem the host asks about in the chapter weighs this much more
+RELATED_PHRASES = 2  # listed after a title's first phrase
 _LEADING_WORDS = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|then|also|alright|right|yeah|um|uh)\b[,.]?\s+)+", re.I)
 
+_ASKS_BACKGROUND = re.compile(r"\byour (?:\w+ )?background\b", re.I)
+_INTRODUCES = re.compile(r"\b(?:this week|welcome|special guest|introduction)\b", re.I)
+BACKGROUND_CHAPTERS = 3  # the guest's background is asked about in the episode's first minutes
 _QUESTION_WORDS = frozenset("what how why which when where who whom whose can could do does did is are was were should would will have has".split())
 
 
@@ -180,12 +185,39 @@ def _titled(units: list[Unit], starts: list[float], end_sec: float) -> tuple[Cha
     speakers = {word.lower() for unit in units for word in unit.who.split()}
     titles: list[str] = []
     used: set[str] = set()
+    opening = _opening_titles(groups, host)
     for number, group in enumerate(groups):
-        candidates = [_question_title(group, host, weights[number]), *_phrase_titles(group, weights[number], nouns, speakers)]
+        candidates = [opening.get(number, ""), _question_title(group, host, weights[number]),
+                      *_phrase_titles(group, _asked_weights(group, host, weights[number]), nouns, speakers)]
         title = next((c for c in candidates if c and c.casefold() not in used), "")
         titles.append(title or ("Introduction" if number == 0 else f"Part {number + 1}"))
         used.add(titles[-1].casefold())
     return tuple(Chapter(title, start, end) for title, start, end in zip(titles, starts, ends))
+
+
+def _opening_titles(groups: list[list[Unit]], host: str) -> dict[int, str]:
+    """The episode's opening: "Introduction" when its first line introduces the episode ("This week
+    we'll talk about…", "welcome to our event"); when the host asks a guest about their background
+    near the start ("let's start with your background"), the chapter of the answer is "<Guest>’s
+    background" (and any chapter before it the introduction)."""
+    introduces = bool(groups and groups[0] and _INTRODUCES.search(groups[0][0].text))
+    titles = {0: "Introduction"} if introduces else {}
+    answer = _background_answer(groups[:BACKGROUND_CHAPTERS], host)
+    if answer is None:
+        return titles
+    number, guest = answer
+    return {0: "Introduction", number: f"{guest.split()[0]}’s background"}
+
+
+def _background_answer(groups: list[list[Unit]], host: str) -> tuple[int, str] | None:
+    """The chapter number and speaker of the first answer to the host's question about a background."""
+    asked = False
+    for number, group in enumerate(groups):
+        for unit in group:
+            if asked and unit.who != host and unit.who.split():
+                return number, unit.who
+            asked = asked or (unit.who == host and bool(_ASKS_BACKGROUND.search(unit.text)))
+    return None
 
 
 def _grouped(units: list[Unit], starts: list[float], ends: list[float]) -> list[list[Unit]]:
@@ -217,10 +249,17 @@ def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> 
     return ""
 
 
+def _asked_weights(group: list[Unit], host: str, weights: dict[str, float]) -> dict[str, float]:
+    """The chapter's stem weights, those of the host's questions raised: what is asked is what the
+    chapter is about."""
+    asked = {token for unit in group if unit.who == host and unit.asks for token in unit.stems}
+    return {token: weight * (1 + ASKED_BOOST * (token in asked)) for token, weight in weights.items()}
+
+
 def _phrase_titles(group: list[Unit], weights: dict[str, float], nouns: set[str], speakers: set[str]) -> list[str]:
-    """Titles from the chapter's key phrases (runs of content words said at least twice, ending in a
-    noun): the best phrase, followed after a colon by the next one said in the same breath ("Apache
-    Iceberg: table format"); two phrases never said together are never joined."""
+    """Titles from the chapter's key phrases (runs of content words, nouns said at least twice first):
+    the best phrase, followed after a colon by the next one or two nouns the chapter repeats, as the
+    site's own headers list a chapter's subjects ("Translation: marketing, France")."""
     forms: dict[str, Counter] = {}
     for unit in group:
         for phrase in _content_runs(unit.text):
@@ -236,20 +275,11 @@ def _phrase_titles(group: list[Unit], weights: dict[str, float], nouns: set[str]
 
     ranked = _without_overlaps(sorted(score, key=rank))[:4]
     shown = {key: forms[key].most_common(1)[0][0] for key in ranked}
-    together = [f"{shown[first]}: {shown[second]}" for i, first in enumerate(ranked) for second in ranked[i + 1:]
-                if _is_specific(shown[second]) and phrases[second] >= 2 and _said_together(group, first, second)]
-    titles = together[:1] + [shown[key] for key in ranked]
+    related = [shown[key] for key in ranked[1:] if phrases[key] >= 2 and stem(key.split()[-1]) in nouns]
+    head = shown[ranked[0]] if ranked else ""
+    listed = [f"{head}: {', '.join(related[:n])}" for n in (RELATED_PHRASES, 1) if len(related) >= n]
+    titles = listed + [shown[key] for key in ranked]
     return [title[:1].upper() + title[1:] for title in titles if len(title) <= TITLE_MAX_CHARS]
-
-
-def _is_specific(phrase: str) -> bool:
-    """A phrase of two words or more, or a name ("Hewlett Packard", "DuckDB"), not one common word."""
-    return len(phrase.split()) >= 2 or phrase[:1].isupper()
-
-
-def _said_together(group: list[Unit], first: str, second: str) -> bool:
-    """Whether two phrases are said in the same line of the chapter (then they are related)."""
-    return any(first in text and second in text for text in (unit.text.lower() for unit in group))
 
 
 def _absorbed(phrases: Counter) -> Counter:
