@@ -99,7 +99,7 @@ def test_the_audio_is_the_m4a_copied_and_the_video_is_constant_rate(audiogram):
     info = read_media_info(video)
     assert (info.video_codec, info.audio_codec, info.width, info.height) == ("h264", "aac", *SIZE)
     assert info.fps == AUDIOGRAM_FPS
-    assert video_frame_count(video) == round((END - START) * AUDIOGRAM_FPS), "every frame on the 15 fps grid, none dropped"
+    assert video_frame_count(video) == round((END - START) * AUDIOGRAM_FPS), "every frame on the constant-rate grid, none dropped"
 
 
 def packet_digests(path: Path) -> list[str]:
