@@ -151,7 +151,7 @@ def audiogram_args(audio_file: str, duration_sec: float, output: str, layout: Au
     The sound is the .m4a's own AAC, copied: not a second generation of encoding.
     """
     wave_x, wave_y, wave_w, _ = layout.wave
-    bar_x, bar_y, bar_w, bar_h = layout.bar
+    _, bar_y, _, bar_h = layout.bar
     sound = ffmpeg.input(input_argument(audio_file))
     video = (ffmpeg.input(card).video.filter("format", "yuv420p").filter("loop", loop=-1, size=1)
              .filter("setpts", f"N/{AUDIOGRAM_FPS}/TB").filter("trim", duration=f"{duration_sec:.3f}"))
