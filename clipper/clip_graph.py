@@ -153,7 +153,10 @@ def audiogram_args(audio_file: str, duration_sec: float, output: str, layout: Au
     wave_x, wave_y, wave_w, _ = layout.wave
     _, bar_y, _, bar_h = layout.bar
     sound = ffmpeg.input(input_argument(audio_file))
-    video = (ffmpeg.input(card).video.filter("format", "yuv420p").filter("loop", loop=-1, size=1)
+    # Converted and tagged BT.709 once, before it is repeated: else newer ffmpegs convert every frame.
+    video = (ffmpeg.input(card).video.filter("scale", out_color_matrix="bt709", out_range="tv").filter("format", "yuv420p")
+             .filter("setparams", colorspace="bt709", color_primaries="bt709", color_trc="bt709", range="tv")
+             .filter("loop", loop=-1, size=1)
              .filter("setpts", f"N/{AUDIOGRAM_FPS}/TB").filter("trim", duration=f"{duration_sec:.3f}"))
     # The shade covers the waveform and the bar from the playhead on; right of the safe area it
     # lies on the plain card in the card's own colour, so it is not seen there.
