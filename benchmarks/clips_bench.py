@@ -21,7 +21,7 @@ from pathlib import Path
 
 from clipper.api import load_episode
 from clipper.chapters import episode_end_sec
-from clipper.clip_graph import audiogram_args
+from clipper.clip_graph import audiogram_args, audiogram_card_args, audiogram_layout
 from clipper.clips import caption_cues
 from clipper.cutting import FONTS_DIR, CutOptions, audiogram_captions, choose_spans
 from clipper.outputs import default_templates_dir
@@ -147,12 +147,15 @@ def audiogram_seconds(out: Path) -> float:
     options = CutOptions(str(EPISODE), start_sec=float(SPAN[1]), end_sec=float(SPAN[3]), audio_only=True)
     span, = choose_spans(episode, options)
     cues = caption_cues(episode, span, episode_end_sec(episode))
-    size, text = audiogram_captions(episode, span, cues, SPAN_SEC, options, make_environment(default_templates_dir()))
-    captions = out / "audiogram.ass"
+    size, titles, text = audiogram_captions(episode, span, cues, SPAN_SEC, options, make_environment(default_templates_dir()))
+    captions, titles_file, card = out / "audiogram.ass", out / "audiogram-titles.ass", out / "audiogram-card.png"
     captions.write_text(text, encoding="utf-8")
-    args = audiogram_args(str(audio), SPAN_SEC, str(out / "audiogram.mp4"), size, captions, FONTS_DIR)
-    start = time.perf_counter()
-    run_ffmpeg(args, what="making the audiogram again")
+    titles_file.write_text(titles, encoding="utf-8")
+    layout = audiogram_layout(size)
+    start = time.perf_counter()  # both of clipper's steps: the card, drawn once, then the video
+    run_ffmpeg(audiogram_card_args(str(audio), str(card), layout, titles_file, FONTS_DIR), what="drawing the card again")
+    run_ffmpeg(audiogram_args(str(audio), SPAN_SEC, str(out / "audiogram.mp4"), layout, str(card), captions, FONTS_DIR),
+               what="making the audiogram again")
     return time.perf_counter() - start
 
 

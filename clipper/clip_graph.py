@@ -1,6 +1,7 @@
 """ffmpeg argv for each kind of clip, built with ffmpeg-python (pure: nothing runs here)."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -99,22 +100,86 @@ def loudness_scan_args(cut: ClipCut) -> list[str]:
     return _compile(ffmpeg.output(scan, "-", f="null"))
 
 
-def audiogram_args(audio_file: str, duration_sec: float, output: str, size: tuple[int, int],
-                   captions: Path | None, fonts_dir: Path) -> list[str]:
-    """A video for an audio clip: a waveform on a plain card, with titles and captions.
+AUDIOGRAM_FPS = 24  # the least that Reels and TikTok take (23-60 fps): a still card, a playhead gliding 1-2 px a frame
+_CARD = "0x0F172A"  # the card's colour (slate); the played waveform and the bar in gold, as the titles
+_PLAYED = "0xFFD700"
+_UNPLAYED_SHADE = 0.72  # how much of the card's colour covers the waveform still to come
 
+
+@dataclass(frozen=True)
+class AudiogramLayout:
+    """Where the waveform and the progress bar sit: inside the safe area, between titles and captions."""
+
+    size: tuple[int, int]
+    wave: tuple[int, int, int, int]  # x, y, width, height
+    bar: tuple[int, int, int, int]
+
+
+def audiogram_layout(size: tuple[int, int]) -> AudiogramLayout:
+    """The waveform across the middle of the safe width (9:16: clear of the right 12 %), the bar under it."""
+    width, height = size
+    side = math.ceil(width * (0.12 if height > width else 0.1))
+    wave_height = _even(height * (0.19 if height > width else 0.26))
+    top = _even(height * (0.40 if height > width else 0.36))
+    wave = (side, top, _even(width - 2 * side), wave_height)
+    bar = (side, _even(top + wave_height + height * 0.02), wave[2], _even(max(8, height * 0.007)))
+    return AudiogramLayout(size, wave, bar)
+
+
+def audiogram_card_args(audio_file: str, card: str, layout: AudiogramLayout, titles: Path | None,
+                        fonts_dir: Path) -> list[str]:
+    """Everything still of the audiogram, drawn once as one picture: the card, the whole clip's
+    waveform (one picture of the sound: nothing redrawn, nothing flickers), the progress bar and the titles."""
+    width, height = layout.size
+    wave_x, wave_y, wave_w, wave_h = layout.wave
+    bar_x, bar_y, bar_w, bar_h = layout.bar
+    wave = (ffmpeg.input(input_argument(audio_file)).audio.filter("aformat", channel_layouts="mono")
+            .filter("showwavespic", s=f"{wave_w}x{wave_h}", colors=_PLAYED, scale="cbrt", draw="full"))
+    base = (ffmpeg.input(f"color=c={_CARD}:s={width}x{height}:r=1", f="lavfi", t=1)
+            .filter("drawbox", x=bar_x, y=bar_y, w=bar_w, h=bar_h, color=_PLAYED, t="fill"))
+    picture = ffmpeg.overlay(base, wave, x=wave_x, y=wave_y)
+    if titles:
+        picture = picture.filter("ass", str(titles), fontsdir=str(fonts_dir))
+    return _compile(ffmpeg.output(picture, card, vframes=1))
+
+
+def audiogram_args(audio_file: str, duration_sec: float, output: str, layout: AudiogramLayout, card: str,
+                   captions: Path | None, fonts_dir: Path) -> list[str]:
+    """A video for an audio clip: its card (audiogram_card_args) with the part of the waveform and
+    of the bar still to come shaded, a playhead, and the captions.
+
+    The card is converted once and repeated; only the shade, the playhead and the captions change,
+    at 24 fps (the least Reels and TikTok take), encoded for still pictures: about 3x faster than
+    drawing the sound every frame at 30 fps.
     The sound is the .m4a's own AAC, copied: not a second generation of encoding.
     """
-    width, height = size
+    wave_x, wave_y, wave_w, _ = layout.wave
+    _, bar_y, _, bar_h = layout.bar
     sound = ffmpeg.input(input_argument(audio_file))
-    card = ffmpeg.input(f"color=c=0x111827:s={width}x{height}:r={FPS}", f="lavfi", t=f"{duration_sec:.3f}")
-    waves = sound.audio.filter("showwaves", s=f"{width}x{height // 4}", mode="cline", rate=FPS, colors="white")
-    video = ffmpeg.overlay(card, waves, x=0, y="(H-h)/2", shortest=1)
+    # Converted and tagged BT.709 once, before it is repeated: else newer ffmpegs convert every frame.
+    video = (ffmpeg.input(card).video.filter("scale", out_color_matrix="bt709", out_range="tv").filter("format", "yuv420p")
+             .filter("setparams", colorspace="bt709", color_primaries="bt709", color_trc="bt709", range="tv")
+             .filter("loop", loop=-1, size=1)
+             .filter("setpts", f"N/{AUDIOGRAM_FPS}/TB").filter("trim", duration=f"{duration_sec:.3f}"))
+    # The shade covers the waveform and the bar from the playhead on; right of the safe area it
+    # lies on the plain card in the card's own colour, so it is not seen there.
+    shade_h = bar_y + bar_h - wave_y
+    shade = ffmpeg.input(f"color=c={_CARD}@{_UNPLAYED_SHADE}:s={wave_w}x{shade_h}:r={AUDIOGRAM_FPS},format=yuva420p", f="lavfi")
+    playhead = f"{wave_x}+{wave_w}*t/{duration_sec:.3f}"
+    video = ffmpeg.overlay(video, shade, x=playhead, y=wave_y, shortest=1)
+    head = ffmpeg.input(f"color=c=white:s=4x{shade_h}:r={AUDIOGRAM_FPS}", f="lavfi")
+    video = ffmpeg.overlay(video, head, x=f"{playhead}-2", y=wave_y, shortest=1)
     if captions:
         video = video.filter("ass", str(captions), fontsdir=str(fonts_dir))
-    options = {**_ENCODE, "acodec": "copy"}
+    # ultrafast: on a still card it costs a third less than veryfast, for a file of about 1.5 MB more.
+    options = {**_ENCODE, "acodec": "copy", "r": AUDIOGRAM_FPS, "g": AUDIOGRAM_FPS * 4, "preset": "ultrafast",
+               "tune": "stillimage"}
     del options["audio_bitrate"], options["ar"]
     return _compile(ffmpeg.output(video, sound.audio, output, t=f"{duration_sec:.3f}", **options))
+
+
+def _even(pixels: float) -> int:
+    return int(pixels) // 2 * 2
 
 
 def _frame(video, framing: Framing):  # noqa: ANN001, ANN202 - ffmpeg-python nodes

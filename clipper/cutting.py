@@ -12,8 +12,8 @@ from pathlib import Path
 from . import __version__
 from .chapters import episode_end_sec
 from .clip_graph import (
-    AUDIOGRAM_16_9, ASPECTS, LOUDNESS_SCAN, ClipCut, Fit, Framing, audio_args, audiogram_args, loudness_scan_args,
-    output_size, picture_bottom, video_args,
+    AUDIOGRAM_16_9, ASPECTS, LOUDNESS_SCAN, ClipCut, Fit, Framing, audio_args, audiogram_args, audiogram_card_args,
+    audiogram_layout, loudness_scan_args, output_size, picture_bottom, video_args,
 )
 from .clips import (
     MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight,
@@ -31,6 +31,7 @@ from .sources import Sources, fetched_source, is_url, local_source
 from .timecode import format_name_clock
 
 FONTS_DIR = Path(__file__).parent / "fonts"
+AUDIOGRAM_CARD_TEMPLATE = "audiogram_card.ass.j2"
 Events = Callable[[str], None]
 
 
@@ -285,9 +286,14 @@ def _make_audio(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     with atomic_path(audio) as temporary:
         run_ffmpeg(audio_args(replace(cut, output=str(temporary))), what=f"cutting the audio of {name}")
         verify_media(temporary, cut.duration_sec, False, True, f"the audio of {name}")
-    size, text = audiogram_captions(episode, span, cues, cut.duration_sec, options, environment)
-    with _captions_file(text) as (ass, fonts), atomic_path(video) as temporary:
-        run_ffmpeg(audiogram_args(str(audio), cut.duration_sec, str(temporary), size, ass, fonts),
+    size, titles, captions = audiogram_captions(episode, span, cues, cut.duration_sec, options, environment)
+    layout = audiogram_layout(size)
+    with _captions_file(captions) as (ass, fonts), atomic_path(video) as temporary:
+        card, titles_file = ass.with_name("card.png"), ass.with_name("titles.ass")
+        titles_file.write_text(titles, encoding="utf-8")
+        run_ffmpeg(audiogram_card_args(str(audio), str(card), layout, titles_file, fonts),
+                   what=f"drawing the audiogram card of {name}")
+        run_ffmpeg(audiogram_args(str(audio), cut.duration_sec, str(temporary), layout, str(card), ass, fonts),
                    what=f"making the audiogram of {name}", duration_sec=cut.duration_sec,
                    on_progress=_encoding_progress(name, on_event))
         made = verify_media(temporary, cut.duration_sec, True, True, f"the audiogram of {name}")
@@ -306,14 +312,30 @@ def _encoding_progress(name: str, on_event: Events) -> Callable[[float], None]:
 
 
 def audiogram_captions(episode: Episode, span: ClipSpan, cues, duration_sec: float, options: CutOptions,  # noqa: ANN001
-                       environment) -> tuple[tuple[int, int], str]:  # noqa: ANN001 - jinja2.Environment
-    """The audiogram's size and its ASS text: the episode's and the chapter's titles, and the captions."""
+                       environment) -> tuple[tuple[int, int], str, str]:  # noqa: ANN001 - jinja2.Environment
+    """The audiogram's size and two ASS texts: its card's titles (the episode's, the chapter's and who
+    speaks, drawn once) and its captions."""
     from .formats import ass_captions
+    from .templating import render as render_template
 
     size = fit_within_limits(output_size(options.aspect, *AUDIOGRAM_16_9), options.platforms)
-    text = ass_captions.render(cues if options.captions else (), ass_captions.layout_for(*size), duration_sec, environment,
-                               title=episode.short or episode.title, subtitle=span.title)
-    return size, text
+    layout = ass_captions.layout_for(*size)
+    titles = render_template(environment, AUDIOGRAM_CARD_TEMPLATE, title=episode.short or episode.title,
+                             subtitle=span.title, speaker=main_speaker(episode, span), font=ass_captions.FONT_NAME,
+                             **layout.__dict__)
+    captions = ass_captions.render(cues if options.captions else (), layout, duration_sec, environment)
+    return size, titles, captions
+
+
+def main_speaker(episode: Episode, span: ClipSpan) -> str:
+    """Who says the most words in the span, by full name where the guest is known; "" when nobody is named."""
+    from .summary import speaker_names
+
+    words: dict[str, int] = {}
+    for line in span.lines:
+        if line.who:
+            words[line.who] = words.get(line.who, 0) + len(line.text.split())
+    return speaker_names(episode).get(max(words, key=words.get), "") if words else ""
 
 
 @contextmanager
