@@ -328,13 +328,16 @@ def audiogram_captions(episode: Episode, span: ClipSpan, cues, duration_sec: flo
 
 
 def main_speaker(episode: Episode, span: ClipSpan) -> str:
-    """Who says the most words in the span, by full name where the guest is known; "" when nobody is named."""
+    """Who says the most words inside the span (a line counts for its part inside), by full name where
+    the guest is known; "" when nobody is named."""
+    from .clips import line_spans
     from .summary import speaker_names
 
-    words: dict[str, int] = {}
-    for line in span.lines:
-        if line.who:
-            words[line.who] = words.get(line.who, 0) + len(line.text.split())
+    words: dict[str, float] = {}
+    for line, start, end in line_spans(episode, episode_end_sec(episode) or span.end_sec):
+        inside = min(end, span.end_sec) - max(start, span.start_sec)
+        if line.who and inside > 0 and end > start:
+            words[line.who] = words.get(line.who, 0.0) + len(line.text.split()) * inside / (end - start)
     return speaker_names(episode).get(max(words, key=words.get), "") if words else ""
 
 

@@ -106,3 +106,12 @@ def packet_digests(path: Path) -> list[str]:
     listing = subprocess.run([find_ffmpeg(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a", "-c", "copy", "-f", "framemd5", "-"],
                              capture_output=True, text=True, check=True).stdout
     return [line.split(",")[-1].strip() for line in listing.splitlines() if not line.startswith("#")]
+
+
+def test_the_speaker_named_is_who_speaks_most_inside_the_clip():
+    from clipper.api import load_episode
+    from clipper.cutting import CutOptions, choose_spans, main_speaker
+
+    episode = load_episode(Path(__file__).parent / "data" / "speech" / "_podcast" / "speech-interview.md")
+    span, = choose_spans(episode, CutOptions("x", start_sec=7, end_sec=20))  # Maria answers; Alexey's lines only touch it
+    assert main_speaker(episode, span) == "Maria"
