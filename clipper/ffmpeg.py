@@ -57,7 +57,7 @@ CAPABILITIES = (
     Capability("aac", "encoder", "AAC audio"),
     Capability("ass", "filter", "burned-in captions (libass)"),
     Capability("loudnorm", "filter", "loudness normalisation"),
-    Capability("showwaves", "filter", "audiogram waveforms"),
+    Capability("showwavespic", "filter", "audiogram waveforms"),
     Capability("boxblur", "filter", "the blurred fill"),
     Capability("ebur128", "filter", "loudness measurement"),
 )
