@@ -105,8 +105,11 @@ def pick_highlight(episode: Episode, chapter: Chapter, index: int, end_sec: floa
         return whole_chapter(episode, Chapter(chapter.title, chapter.start_sec, end), index, end_sec,
                              f"the chapter has no transcript lines, so its first {end - chapter.start_sec:.0f} s are cut")
     pieces = _pieces(spans, max_sec, host_names(episode))
-    best = (_best_run(pieces, min_sec, max_sec, is_moment) or _best_run(pieces, 0.0, max_sec, is_moment)
-            or _best_run(pieces, min_sec, max_sec) or _best_run(pieces, 0.0, max_sec))
+    # A moment of a highlight's length, else one at least half as long; else any run of that length (a
+    # clip of a few seconds is no post); only then a shorter one.
+    best = (_best_run(pieces, min_sec, max_sec, is_moment) or _best_run(pieces, min_sec / 2, max_sec, is_moment)
+            or _best_run(pieces, min_sec, max_sec) or _best_run(pieces, 0.0, max_sec, is_moment)
+            or _best_run(pieces, 0.0, max_sec))
     if best is None:  # every piece is one sentence longer than max_sec
         top = max(pieces, key=lambda piece: piece.score)
         return whole_chapter(episode, Chapter(chapter.title, top.start_sec, top.start_sec + max_sec), index, end_sec,
