@@ -5,6 +5,10 @@ import ctypes
 import ctypes.util
 import signal
 import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -28,3 +32,16 @@ def die_with_parent() -> None:
     """
     if _PRCTL is not None:
         _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def map_in_workers(function: Callable[..., T], items: Iterable, jobs: int) -> Iterator[T]:
+    """`function` over `items` in order: here when `jobs` ≤ 1, else in `jobs` worker processes that
+    die with clipper. The results come as they are done, for progress."""
+    items = list(items)
+    if jobs <= 1 or len(items) <= 1:
+        yield from map(function, items)
+        return
+    from concurrent.futures import ProcessPoolExecutor  # with multiprocessing: 40 ms a single command need not pay
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(items)), initializer=die_with_parent) as pool:
+        yield from pool.map(function, items, chunksize=1)

@@ -49,7 +49,7 @@ class ClipCut:
     duration_sec: float
     output: str
     has_audio: bool = True  # False: the source has no sound, the clip gets silence
-    loudness: Loudness | None = None  # measured by a first pass (loudness_scan_args): one linear gain
+    loudness: Loudness | None = None  # measured by a first pass (LOUDNESS_SCAN): one linear gain
 
 
 @dataclass(frozen=True)
@@ -91,13 +91,6 @@ def audio_args(cut: ClipCut) -> list[str]:
 
 
 LOUDNESS_SCAN = f"loudnorm=I={LOUDNESS_LUFS}:TP={TRUE_PEAK_DBTP}:LRA={LOUDNESS_RANGE_LU}:print_format=json"
-
-
-def loudness_scan_args(cut: ClipCut) -> list[str]:
-    """loudnorm's first pass over the clip's audio: it measures, and prints its figures as JSON."""
-    clip = ffmpeg.input(input_argument(cut.source), ss=f"{cut.offset_sec:.3f}", t=f"{cut.duration_sec:.3f}")
-    scan = clip.audio.filter("loudnorm", I=LOUDNESS_LUFS, TP=TRUE_PEAK_DBTP, LRA=LOUDNESS_RANGE_LU, print_format="json")
-    return _compile(ffmpeg.output(scan, "-", f="null"))
 
 
 AUDIOGRAM_FPS = 24  # the least that Reels and TikTok take (23-60 fps): a still card, a playhead gliding 1-2 px a frame

@@ -13,7 +13,7 @@ from . import __version__
 from .chapters import episode_end_sec
 from .clip_graph import (
     AUDIOGRAM_16_9, ASPECTS, LOUDNESS_SCAN, ClipCut, Fit, Framing, audio_args, audiogram_args, audiogram_card_args,
-    audiogram_layout, loudness_scan_args, output_size, picture_bottom, video_args,
+    audiogram_layout, output_size, picture_bottom, video_args,
 )
 from .clips import (
     MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight,
@@ -22,7 +22,7 @@ from .clips import (
 from .errors import ChapterError, ClipperError
 from .caption_timing import Speech
 from .ffmpeg import (
-    Loudness, MediaInfo, detect_speech_and_loudness, parse_loudnorm_report, read_media_info, run_ffmpeg, verify_media,
+    Loudness, MediaInfo, detect_speech_and_loudness, read_media_info, run_ffmpeg, verify_media,
 )
 from .model import ClipSpan, Episode
 from .outputs import atomic_path, clip_is_done, default_templates_dir, fingerprint, folder_lock, mark_clip_done, write_atomic
@@ -255,8 +255,6 @@ def speech_heard(source: str, offset_sec: float, span: ClipSpan) -> tuple[Speech
 def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: ClipCut, cues, options: CutOptions,
                 environment, info: MediaInfo, on_event: Events) -> tuple[list[Path], MediaInfo]:  # noqa: ANN001
     """Encode the clip's media; each file is checked (streams, length) before it takes its name."""
-    if info.has_audio and not cut.loudness:  # measured with the speech, unless that pass was skipped
-        cut = replace(cut, has_audio=True, loudness=_measure_loudness(cut, name))
     if options.audio_only:
         return _make_audio(episode, span, name, folder, cut, cues, options, environment, info, on_event)
     from .formats import ass_captions
@@ -298,11 +296,6 @@ def _make_audio(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
                    on_progress=_encoding_progress(name, on_event))
         made = verify_media(temporary, cut.duration_sec, True, True, f"the audiogram of {name}")
     return [audio, video], made
-
-
-def _measure_loudness(cut: ClipCut, name: str):  # noqa: ANN202 - ffmpeg.Loudness | None
-    """The first of two loudness passes: the clip's own figures, for one linear gain in the second."""
-    return parse_loudnorm_report(run_ffmpeg(loudness_scan_args(cut), what=f"measuring the loudness of {name}"))
 
 
 def _encoding_progress(name: str, on_event: Events) -> Callable[[float], None]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
@@ -144,20 +143,19 @@ def _spans(episode: Episode) -> list[tuple[str, float, float, str]]:
 
 def enrich_episodes(options: EnrichOptions, on_progress: Callable[[EnrichResult, int, int], None] | None = None) -> list[EnrichResult]:
     """Enrich every episode (files, slugs, folders without their `_` files), in parallel."""
-    from .api import expand_site_episodes
+    from .api import expand_episode_args
+    from .children import map_in_workers
 
-    episodes = expand_site_episodes(options.episodes)
+    episodes = expand_episode_args(options.episodes)
     video_sec = _video_duration(options.source, episodes) if options.source else None
     results: list[EnrichResult] = []
-    jobs = min(options.jobs or os.cpu_count() or 1, len(episodes))
-    runs = ((episode, options, video_sec) for episode in episodes)
-    if jobs <= 1:
-        outcomes = (enrich_one(*run) for run in runs)
-        _collect(outcomes, results, len(episodes), on_progress)
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            _collect(pool.map(enrich_one, *zip(*runs), chunksize=1), results, len(episodes), on_progress)
+    runs = [(episode, options, video_sec) for episode in episodes]
+    _collect(map_in_workers(_enrich_run, runs, options.jobs or os.cpu_count() or 1), results, len(episodes), on_progress)
     return results
+
+
+def _enrich_run(run: tuple[str, EnrichOptions, float | None]) -> EnrichResult:
+    return enrich_one(*run)
 
 
 def _collect(outcomes, results: list[EnrichResult], total: int, on_progress) -> None:  # noqa: ANN001

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from .errors import ToolError
 from .model import Link, ShowNotes
-from .outputs import default_templates_dir, write_atomic
+from .outputs import write_atomic
 from .platforms import PLATFORMS, platform_problems
+from .templating import make_environment
 from .timecode import parse_clock
 
 PAGE_NAME = "index.html"
@@ -184,19 +185,6 @@ def build_review_page(notes: ShowNotes, folder: Path, youtube_description: str, 
     return ReviewPage(notes, intro, youtube_description, youtube_chapters, downloads, missing, read_clips(folder))
 
 
-def review_environment(templates_dir: Path | None = None):  # noqa: ANN201 - jinja2.Environment
-    """The templates of `templates_dir` (the YouTube description as the producer made it), with
-    clipper's own review page templates where that folder has none."""
-    import jinja2
-
-    from .templating import make_environment
-
-    environment = make_environment(templates_dir)
-    if templates_dir is not None and not (templates_dir / PAGE_TEMPLATE).is_file():
-        environment.loader = jinja2.ChoiceLoader([environment.loader, jinja2.FileSystemLoader(str(default_templates_dir()))])
-    return environment
-
-
 def render_review_texts(notes: ShowNotes, environment) -> tuple[str, str]:  # noqa: ANN001
     """(the YouTube description, the YouTube chapters) to show with a Copy button."""
     from .chapters import YoutubeChapters
@@ -211,7 +199,7 @@ def render_page(notes: ShowNotes, folder: Path, templates_dir: Path | None = Non
     """The episode's review page, from the notes and what `folder` holds now."""
     from .formats import review_page
 
-    environment = review_environment(templates_dir)
+    environment = make_environment(templates_dir)
     from .formats.show_notes import intro_paragraphs
 
     description, chapters = render_review_texts(notes, environment)
@@ -249,7 +237,7 @@ def write_review_index(out_dir: Path, templates_dir: Path | None = None) -> bool
     """Write `out_dir/index.html`, the list of every episode's page, when it changed."""
     from .formats import review_page
 
-    text = review_page.render_index(index_entries(out_dir), review_environment(templates_dir))
+    text = review_page.render_index(index_entries(out_dir), make_environment(templates_dir))
     return write_if_changed(out_dir / PAGE_NAME, text)
 
 

@@ -29,8 +29,10 @@ def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
     folder = templates_dir or default_templates_dir()
     if not folder.is_dir():
         raise TemplateError("the templates folder does not exist", "give --templates a folder holding notes.md.j2 and youtube.txt.j2", str(folder))
+    # A --templates folder need not hold every template: clipper's own stand in for the ones it lacks.
+    folders = [str(folder)] + ([str(default_templates_dir())] if folder != default_templates_dir() else [])
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)),
+        loader=jinja2.FileSystemLoader(folders),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
