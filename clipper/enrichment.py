@@ -6,7 +6,6 @@ field; here every missing field clipper can derive is drafted at once, in the si
 from __future__ import annotations
 
 import difflib
-import math
 from dataclasses import dataclass, replace
 from enum import Enum
 from typing import Any
@@ -15,6 +14,7 @@ from .chapters import episode_end_sec, fit_youtube
 from .formats import quotable_clips
 from .front_matter import FrontMatter, render_key, set_keys
 from .model import Chapter, Episode, ShowNotes
+from .timecode import format_iso_duration
 
 PARAGRAPH_BREAK = "<br><br>"  # how the site's intros separate paragraphs
 
@@ -55,20 +55,12 @@ def fields_to_fill(data: dict[str, Any], force: frozenset[Field]) -> tuple[Field
     return tuple(field for field in Field if field in force or is_empty(data.get(field.value)))
 
 
-def iso_duration(sec: float) -> str:
-    """3589.2 → `PT00H59M50S`, the site's shape (whole seconds, rounded up)."""
-    whole = math.ceil(sec)
-    hours, rest = divmod(whole, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"PT{hours:02d}H{minutes:02d}M{seconds:02d}S"
-
-
 def duration_addition(episode: Episode, video_sec: float | None) -> Addition | None:
     """The episode's length, from the video when one was read, else from the transcript's end."""
     if video_sec:
-        return Addition(Field.DURATION, iso_duration(video_sec), f"from {DurationSource.VIDEO.value}")
+        return Addition(Field.DURATION, format_iso_duration(video_sec), f"from {DurationSource.VIDEO.value}")
     end = episode_end_sec(replace(episode, duration_sec=None))
-    return Addition(Field.DURATION, iso_duration(end), f"from {DurationSource.TRANSCRIPT.value}") if end else None
+    return Addition(Field.DURATION, format_iso_duration(end), f"from {DurationSource.TRANSCRIPT.value}") if end else None
 
 
 def clips_addition(episode: Episode, chapters: tuple[Chapter, ...], source: str, duration_sec: float | None) -> Addition | None:

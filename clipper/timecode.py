@@ -41,6 +41,13 @@ def format_name_clock(sec: float) -> str:
     return f"{hours}h{text}" if hours else text
 
 
+def format_iso_duration(sec: float) -> str:
+    """3589.2 → `PT00H59M50S`, the site's shape of `duration` (whole seconds, rounded up: it covers the end)."""
+    hours, rest = divmod(math.ceil(sec), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"PT{hours:02d}H{minutes:02d}M{seconds:02d}S"
+
+
 def format_vtt(sec: float) -> str:
     """`HH:MM:SS.mmm`, as WebVTT cues want."""
     millis = round(sec * 1000)

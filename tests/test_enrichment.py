@@ -10,7 +10,8 @@ import pytest
 from clipper.api import load_episode
 from clipper.cli import main
 from clipper.enriching import EnrichOptions, EnrichStatus, enrich_one, verify_edit
-from clipper.enrichment import Field, fields_to_fill, iso_duration
+from clipper.enrichment import Field, fields_to_fill
+from clipper.timecode import format_iso_duration
 from clipper.errors import EpisodeError
 from clipper.front_matter import load_data, parse_front_matter, set_keys
 from clipper.validation import find_problems
@@ -140,7 +141,7 @@ def test_empty_fields_are_filled_and_present_ones_kept():
 
 @pytest.mark.parametrize("sec, iso", [(0.2, "PT00H00M01S"), (59, "PT00H00M59S"), (3589.2, "PT00H59M50S"), (3600, "PT01H00M00S")])
 def test_iso_duration(sec, iso):
-    assert iso_duration(sec) == iso
+    assert format_iso_duration(sec) == iso
 
 
 def test_an_edit_that_does_not_load_back_is_refused(site):

@@ -9,7 +9,7 @@ import yaml
 
 from ..model import TranscriptLine
 from ..templating import render as render_template
-from ..timecode import format_clock
+from ..timecode import format_clock, format_iso_duration
 
 TEMPLATE = "episode.md.j2"
 
@@ -37,7 +37,7 @@ def render(title: str, youtube_url: str, duration_sec: float | None, lines: list
     elif youtube_url:
         front["links"] = {"youtube": youtube_url}
     if duration_sec:
-        front["duration"] = iso_duration(duration_sec)
+        front["duration"] = format_iso_duration(duration_sec)
     front["transcript"] = [_item(line) for line in lines]
     front_matter = yaml.dump(front, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100_000)
     return render_template(environment, TEMPLATE, front_matter=front_matter, title=title, source=source)
@@ -63,9 +63,3 @@ def youtube_id(url: str) -> str:
     return found if re.fullmatch(r"[\w-]{6,}", found) else ""
 
 
-def iso_duration(seconds: float) -> str:
-    """ISO 8601, as the site writes it: PT1H1M22S."""
-    total = int(round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return "PT" + (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "") + f"{secs}S"
