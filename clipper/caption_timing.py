@@ -200,7 +200,7 @@ def _break_cost(words: list[tuple[str, int]], index: int) -> float:
         return 0.0
     if text[-1] in ",;:—–-":
         return 0.5
-    return 3.0 if text.lower().strip("\"'“”") in _SMALL_WORDS else 2.0
+    return 3.0 if _is_small(text) else 2.0
 
 
 def _best_shares(problem: _Problem) -> list[tuple[int, int]] | None:

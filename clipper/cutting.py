@@ -223,7 +223,7 @@ def run_clip_job(job: ClipJob, environment, on_event: Events = lambda message: N
         if speech and not options.exact:
             span = snap_to_speech(span, speech.voiced)
             source, offset = job.sources.locate(span.start_sec, span.end_sec)
-        cut = ClipCut(str(source.path), offset, span.duration_sec, "", loudness=loudness)
+        cut = ClipCut(str(source.path), offset, span.duration_sec, "", has_audio=info.has_audio, loudness=loudness)
         cues = caption_cues(episode, span, episode_end_sec(episode) or span.end_sec, speech)
         media, made = _make_media(episode, span, job.name, job.folder, cut, cues, options, environment, info, on_event)
         _write_texts(episode, span, job.name, job.folder, cues, media[0].name, environment)
@@ -269,7 +269,7 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
                                style=ass_captions.CaptionStyle(options.caption_style))
     target = folder / f"{name}.mp4"
     with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary:
-        job = replace(cut, output=str(temporary), has_audio=info.has_audio)
+        job = replace(cut, output=str(temporary))
         run_ffmpeg(video_args(job, framing, ass, fonts), what=f"cutting {name}", duration_sec=cut.duration_sec,
                    on_progress=_encoding_progress(name, on_event))
         made = verify_media(temporary, cut.duration_sec, True, True, name)

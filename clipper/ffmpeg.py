@@ -59,7 +59,7 @@ CAPABILITIES = (
     Capability("loudnorm", "filter", "loudness normalisation"),
     Capability("showwavespic", "filter", "audiogram waveforms"),
     Capability("boxblur", "filter", "the blurred fill"),
-    Capability("ebur128", "filter", "loudness measurement"),
+    Capability("astats", "filter", "finding the speech in a clip"),
 )
 
 
@@ -315,15 +315,13 @@ def read_media_info(path: str | Path) -> MediaInfo:
         stat = os.stat(path)
     except (OSError, ValueError):
         return _probe_media(str(path))
-    key = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns, find_ffmpeg())
-    if key not in _MEDIA_READ:
-        if len(_MEDIA_READ) >= 64:
-            _MEDIA_READ.clear()
-        _MEDIA_READ[key] = _probe_media(str(path))
-    return _MEDIA_READ[key]
+    return _probe_unchanged(str(path), os.path.abspath(path), stat.st_size, stat.st_mtime_ns, find_ffmpeg())
 
 
-_MEDIA_READ: dict[tuple[str, int, int, str], MediaInfo] = {}
+@lru_cache(maxsize=64)
+def _probe_unchanged(path: str, *file_and_ffmpeg: object) -> MediaInfo:
+    """_probe_media, once for a file as it is (its absolute path, size and time) and an ffmpeg."""
+    return _probe_media(path)
 
 
 def _probe_media(path: str) -> MediaInfo:

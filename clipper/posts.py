@@ -29,7 +29,7 @@ class Post:
 
 
 def clip_post(episode: Episode, span: ClipSpan, background: Background | None = None) -> Post:
-    question = clip_question(episode, span)
+    question = span.hook or clip_question(episode, span)  # the question shown on screen, when the clip opens on one
     hook = question or strongest_line(span.sentences)
     sentences = tuple(s for s in span.sentences if s != hook and not opens_dangling(s))
     return Post(hook or span.title, sentences, clip_tags(episode, span, background), episode.watch_url(span.start_sec) or episode.youtube_url)

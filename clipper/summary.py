@@ -122,7 +122,8 @@ def host_names(episode: Episode) -> set[str]:
     hosts = {who for who in speakers if who.split()[0].casefold() not in guest_names} if speakers else set()
     if hosts != speakers:
         return hosts
-    return {host_label(episode)} if len(speakers) >= 2 and host_label(episode) else set()  # no guest named: who asks
+    asker = host_label(episode) if len(speakers) >= 2 else ""
+    return {asker} if asker else set()  # no guest named: who asks
 
 
 def host_label(episode: Episode) -> str:
