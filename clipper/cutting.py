@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import tempfile
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
+from fractions import Fraction
 from pathlib import Path
 
-from . import __version__
+from . import __version__, smart_cut
 from .chapters import episode_end_sec
 from .clip_graph import (
     AUDIOGRAM_16_9, ASPECTS, LOUDNESS_SCAN, ClipCut, Fit, Framing, audio_args, audiogram_args, audiogram_card_args,
@@ -33,6 +36,7 @@ from .timecode import format_name_clock
 FONTS_DIR = Path(__file__).parent / "fonts"
 AUDIOGRAM_CARD_TEMPLATE = "audiogram_card.ass.j2"
 Events = Callable[[str], None]
+log = logging.getLogger("clipper")
 
 
 @dataclass(frozen=True)
@@ -268,12 +272,70 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=screen_title(span),
                                style=ass_captions.CaptionStyle(options.caption_style))
     target = folder / f"{name}.mp4"
+    if fit is Fit.NONE and not smart_cut.why_not(info, size, options.captions and bool(cues)):
+        made = _smart_cut(cut, text, layout.title_seconds, target, name, info)
+        if made:
+            return [target], made
     with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary:
         job = replace(cut, output=str(temporary))
         run_ffmpeg(video_args(job, framing, ass, fonts), what=f"cutting {name}", duration_sec=cut.duration_sec,
                    on_progress=_encoding_progress(name, on_event))
         made = verify_media(temporary, cut.duration_sec, True, True, name)
     return [target], made
+
+
+# --- smart cut (helper "smartcut"): 16:9 without captions, the head encoded, the rest copied ---
+def _smart_cut(cut: ClipCut, text: str, title_sec: float | None, target: Path, name: str, info: MediaInfo) -> MediaInfo | None:
+    """The clip smart-cut (clipper.smart_cut), checked; None when the source offers no clean cut there."""
+    fps = smart_cut.frame_rate(info.fps)
+    seek = f"{cut.offset_sec:.3f}"  # as video_args seeks: the same first frame
+    with tempfile.TemporaryDirectory(prefix="clipper-smart-") as folder, _captions_file(text) as (ass, fonts):
+        work = Path(folder)
+        run_ffmpeg(smart_cut.listing_args(cut.source, seek, cut.duration_sec, work / "packets.txt", work / "source.h264"),
+                   what=f"reading the keyframes of {name}")
+        listing = smart_cut.parse_listing((work / "packets.txt").read_text(encoding="utf-8"))
+        plan = smart_cut.plan_smart_cut(listing, cut.duration_sec, fps, cut.duration_sec if title_sec is None else title_sec)
+        source_sets = smart_cut.leading_parameter_sets((work / "source.h264").read_bytes())
+        if plan is None or plan.time_base.numerator != 1 or not source_sets:
+            log.debug("%s: no clean smart cut; encoding the whole clip", name)
+            return None
+        audio = work / "audio.m4a"
+        with ThreadPoolExecutor(max_workers=1) as pool:  # the sound encodes on the other core meanwhile
+            sound = pool.submit(run_ffmpeg, audio_args(replace(cut, output=str(audio))), what=f"cutting the audio of {name}")
+            parts = _encoded_parts(cut, plan, source_sets, info, fps, work, ass, fonts, name)
+            sound.result()
+        if parts is None:
+            return None
+        concat = work / "parts.ffconcat"
+        concat.write_text(smart_cut.concat_listing(plan, parts[0], cut.source, float(seek), parts[1], fps), encoding="utf-8")
+        with atomic_path(target) as temporary:
+            run_ffmpeg(smart_cut.join_args(concat, audio, plan, str(temporary), colour_tags=True), what=f"joining {name}")
+            return verify_media(temporary, cut.duration_sec, True, True, name)
+
+
+def _encoded_parts(cut: ClipCut, plan: smart_cut.SmartCutPlan, source_sets: bytes, info: MediaInfo, fps, work: Path,  # noqa: ANN001
+                   ass: Path, fonts: Path, name: str) -> tuple[Path, Path | None] | None:
+    """The head (and tail) encoded and wrapped as MP4, the head carrying the source's parameter sets
+    before its own; None when the tail's parameter sets would differ from the head's."""
+    profile = smart_cut.H264_PROFILES[info.video_profile]
+    own_id = min(set(range(32)) - smart_cut.parameter_set_ids(source_sets))
+    raw = work / "head.h264"
+    run_ffmpeg(smart_cut.encode_args(cut.source, f"{cut.offset_sec:.3f}", plan.head_frames, raw, profile, own_id, ass, fonts),
+               what=f"encoding the start of {name}")
+    head_sets = smart_cut.leading_parameter_sets(raw.read_bytes())
+    raw.write_bytes(source_sets + raw.read_bytes())
+    run_ffmpeg(smart_cut.wrap_args(raw, fps, plan.time_base, work / "head.mp4"), what=f"wrapping the start of {name}")
+    if not plan.tail_frames:
+        return work / "head.mp4", None
+    tail_at = round(cut.offset_sec, 3) + float((plan.tail_ticks - Fraction(plan.frame_ticks, 2)) * plan.time_base)
+    raw = work / "tail.h264"
+    run_ffmpeg(smart_cut.encode_args(cut.source, f"{tail_at:.6f}", plan.tail_frames, raw, profile, own_id, None, fonts),
+               what=f"encoding the end of {name}")
+    if smart_cut.leading_parameter_sets(raw.read_bytes()) != head_sets:
+        return None
+    run_ffmpeg(smart_cut.wrap_args(raw, fps, plan.time_base, work / "tail.mp4"), what=f"wrapping the end of {name}")
+    return work / "head.mp4", work / "tail.mp4"
+# --- end of smart cut ---------------------------------------------------------------------------
 
 
 def _make_audio(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: ClipCut, cues, options: CutOptions,

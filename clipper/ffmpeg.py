@@ -27,6 +27,7 @@ _TIME = re.compile(r"time=(\d+):(\d\d):(\d\d(?:\.\d+)?)")
 _DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
 _VIDEO = re.compile(r"Stream #\S+.*?: Video: (\w+).*?, (\d{2,5})x(\d{2,5})[, \[]")
 _FPS = re.compile(r", (\d+(?:\.\d+)?) fps")
+_PIXELS = re.compile(r"Video: \w+(?: \(([^)/]+)\))?.*?, (\w+)(?:\(([^)]*)\))?, \d{2,5}x\d{2,5}")  # profile, pix_fmt, colour
 _AUDIO = re.compile(r"Stream #\S+.*?: Audio: (\w+).*?, (\d+) Hz")
 _LOUDNESS = re.compile(r"Integrated loudness:\s+I:\s+(-?[\d.]+) LUFS", re.S)
 _VERSION = re.compile(r"ffmpeg version n?(\d+)\.(\d+)")
@@ -100,6 +101,9 @@ class MediaInfo:
     fps: float = 0.0
     audio_codec: str = ""
     sample_rate: int = 0
+    video_profile: str = ""  # as `ffmpeg -i` names it: "High", "Main"…
+    pixel_format: str = ""  # "yuv420p"…
+    colour: str = ""  # what `ffmpeg -i` says in brackets after the pixel format: "tv, bt709, progressive"
 
     @property
     def has_video(self) -> bool:
@@ -338,7 +342,8 @@ def parse_media_info(text: str, path: str) -> MediaInfo:
     if not duration and not video and not audio:
         last = text.strip().splitlines()[-1] if text.strip() else "no media found"
         raise ToolError(f"cannot read media ({last})", "give a video or audio file that ffmpeg can open", path)
-    fps = _FPS.search(video.group(0) + text[video.end():].split("\n", 1)[0]) if video else None
+    line = video.group(0) + text[video.end():].split("\n", 1)[0] if video else ""
+    fps, pixels = _FPS.search(line), _PIXELS.search(line)
     return MediaInfo(
         duration_sec=_seconds(duration) if duration else None,
         video_codec=video.group(1) if video else "",
@@ -347,6 +352,9 @@ def parse_media_info(text: str, path: str) -> MediaInfo:
         fps=float(fps.group(1)) if fps else 0.0,
         audio_codec=audio.group(1) if audio else "",
         sample_rate=int(audio.group(2)) if audio else 0,
+        video_profile=(pixels.group(1) or "") if pixels else "",
+        pixel_format=pixels.group(2) if pixels else "",
+        colour=(pixels.group(3) or "") if pixels else "",
     )
 
 
