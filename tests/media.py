@@ -20,8 +20,11 @@ SOURCE_SIZE = (640, 360)
 FPS = 30
 
 
-def make_video(path: Path, seconds: int, gop_seconds: int = 3) -> Path:
-    """A moving test picture whose frame number is drawn as bits, a 440 Hz tone, a GOP of several seconds."""
+def make_video(path: Path, seconds: int, gop_seconds: int = 3, encoding: tuple[str, ...] = ()) -> Path:
+    """A moving test picture whose frame number is drawn as bits, a 440 Hz tone, a GOP of several seconds.
+
+    `encoding`: more ffmpeg options for the video, which win over the defaults (B-frames, another codec).
+    """
     boxes = ",".join(
         f"drawbox=x={BLOCK * i}:y={BITS_Y}:w={BLOCK}:h={BLOCK}:color=white:t=fill:enable='eq(mod(floor(n/{2 ** i}),2),1)'"
         for i in range(BITS))
@@ -32,7 +35,7 @@ def make_video(path: Path, seconds: int, gop_seconds: int = 3) -> Path:
         "-f", "lavfi", "-i", f"sine=f=440:d={seconds}:sample_rate=48000",
         "-filter_complex", graph, "-map", "[v]", "-map", "[a]",
         "-c:v", "libx264", "-preset", "ultrafast", "-crf", "30", "-g", str(FPS * gop_seconds), "-keyint_min", str(FPS * gop_seconds),
-        "-sc_threshold", "0", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart", str(path),
+        "-sc_threshold", "0", "-pix_fmt", "yuv420p", *encoding, "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart", str(path),
     ], check=True)
     return path
 
