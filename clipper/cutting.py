@@ -289,25 +289,24 @@ def _smart_cut(cut: ClipCut, text: str, title_sec: float | None, target: Path, n
     """The clip smart-cut (clipper.smart_cut), checked; None when the source offers no clean cut there."""
     fps = smart_cut.frame_rate(info.fps)
     seek = f"{cut.offset_sec:.3f}"  # as video_args seeks: the same first frame
-    with tempfile.TemporaryDirectory(prefix="clipper-smart-") as folder, _captions_file(text) as (ass, fonts):
+    with tempfile.TemporaryDirectory(prefix="clipper-smart-") as folder, _captions_file(text) as (ass, fonts), \
+            ThreadPoolExecutor(max_workers=1) as pool:
         work = Path(folder)
-        run_ffmpeg(smart_cut.listing_args(cut.source, seek, cut.duration_sec, work / "packets.txt", work / "source.h264"),
-                   what=f"reading the keyframes of {name}")
+        audio = work / "audio.m4a"  # encoded on the other core meanwhile: it takes as long as the head
+        sound = pool.submit(run_ffmpeg, audio_args(replace(cut, output=str(audio))), what=f"cutting the audio of {name}")
+        said = run_ffmpeg(smart_cut.listing_args(cut.source, seek, cut.duration_sec, work / "packets.txt", work / "source.h264"),
+                          what=f"reading the keyframes of {name}")
         listing = smart_cut.parse_listing((work / "packets.txt").read_text(encoding="utf-8"))
         plan = smart_cut.plan_smart_cut(listing, cut.duration_sec, fps, cut.duration_sec if title_sec is None else title_sec)
         source_sets = smart_cut.leading_parameter_sets((work / "source.h264").read_bytes())
-        if plan is None or plan.time_base.numerator != 1 or not source_sets:
+        parts = _encoded_parts(cut, plan, source_sets, info, fps, work, ass, fonts, name) if plan and source_sets else None
+        sound.result()
+        if plan is None or parts is None:
             log.debug("%s: no clean smart cut; encoding the whole clip", name)
             return None
-        audio = work / "audio.m4a"
-        with ThreadPoolExecutor(max_workers=1) as pool:  # the sound encodes on the other core meanwhile
-            sound = pool.submit(run_ffmpeg, audio_args(replace(cut, output=str(audio))), what=f"cutting the audio of {name}")
-            parts = _encoded_parts(cut, plan, source_sets, info, fps, work, ass, fonts, name)
-            sound.result()
-        if parts is None:
-            return None
         concat = work / "parts.ffconcat"
-        concat.write_text(smart_cut.concat_listing(plan, parts[0], cut.source, float(seek), parts[1], fps), encoding="utf-8")
+        start = smart_cut.source_start(said) + float(seek)
+        concat.write_text(smart_cut.concat_listing(plan, parts[0], cut.source, start, parts[1], fps), encoding="utf-8")
         with atomic_path(target) as temporary:
             run_ffmpeg(smart_cut.join_args(concat, audio, plan, str(temporary), colour_tags=True), what=f"joining {name}")
             return verify_media(temporary, cut.duration_sec, True, True, name)
@@ -316,7 +315,10 @@ def _smart_cut(cut: ClipCut, text: str, title_sec: float | None, target: Path, n
 def _encoded_parts(cut: ClipCut, plan: smart_cut.SmartCutPlan, source_sets: bytes, info: MediaInfo, fps, work: Path,  # noqa: ANN001
                    ass: Path, fonts: Path, name: str) -> tuple[Path, Path | None] | None:
     """The head (and tail) encoded and wrapped as MP4, the head carrying the source's parameter sets
-    before its own; None when the tail's parameter sets would differ from the head's."""
+    before its own; None when the tail's parameter sets would differ from the head's, or the source's
+    time base is not one tick in a whole number per second (MP4's, as the parts must share it)."""
+    if plan.time_base.numerator != 1:
+        return None
     profile = smart_cut.H264_PROFILES[info.video_profile]
     own_id = min(set(range(32)) - smart_cut.parameter_set_ids(source_sets))
     raw = work / "head.h264"

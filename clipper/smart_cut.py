@@ -97,6 +97,13 @@ def listing_args(source: str, offset: str, duration_sec: float, listing: Path, p
             "-map", "0:v:0", "-c", "copy", "-frames:v", "1", "-bsf:v", "h264_mp4toannexb", "-f", "h264", str(parameter_sets)]
 
 
+def source_start(said: str) -> float:
+    """Where the source's timestamps begin (`start:` in what ffmpeg says of its input): the concat
+    demuxer's in and out points count from there, `-ss` from the start."""
+    found = re.search(r"Duration: .*?, start: (-?[\d.]+)", said)
+    return float(found.group(1)) if found else 0.0
+
+
 def parse_listing(text: str) -> Listing:
     """A Listing from ffmpeg's framecrc output (`#tb 0: 1/15360`, then `0, dts, pts, duration, size, crc[, F=flags]`)."""
     base = re.search(r"^#tb 0: (\d+)/(\d+)", text, re.M)

@@ -215,3 +215,14 @@ def test_a_source_that_is_not_h264_is_encoded_whole_and_still_exact(tmp_path, ca
     decoded = subprocess.run([_ffmpeg(), "-nostdin", "-v", "error", "-i", str(clip), "-f", "null", "-"],
                              capture_output=True, text=True, check=False)
     assert decoded.stderr == ""
+
+
+def test_a_smart_cut_from_a_fetched_range_is_exact_and_copied(tmp_path, capsys, media_server, media_dir, synthetic_episode_path,
+                                                            ffmpeg_binary):
+    code = main(["cut", str(synthetic_episode_path), "--start", "40", "--end", "49", "--aspect", "16:9", "--no-captions",
+                 "--exact", "--source", media_server.url("video.mp4"), "--out", str(tmp_path)])
+    assert code == 0, capsys.readouterr().err
+    clip = next((tmp_path / CLIPS).glob("*.mp4"))
+    assert [frame_number(f) for f in gray_frames(clip, 400)] == list(range(40 * FPS, 49 * FPS))
+    copied = frame_hashes(clip)[5 * FPS:]  # keyframes every 3 s: the copy starts at 45 s
+    assert len(copied) == 4 * FPS and copied == frame_hashes(media_dir / "video.mp4", start=45.0, count=4 * FPS)
