@@ -21,13 +21,13 @@ from pathlib import Path
 
 from clipper.api import load_episode
 from clipper.chapters import episode_end_sec
-from clipper.clip_graph import audiogram_args, audiogram_card_args, audiogram_layout
+from clipper.clip_graph import ClipCut, audio_args, audiogram_args, audiogram_card_args, audiogram_layout
 from clipper.clips import caption_cues
-from clipper.cutting import FONTS_DIR, CutOptions, audiogram_captions, choose_spans
+from clipper.cutting import FONTS_DIR, CutOptions, audiogram_captions, choose_spans, speech_heard
 from clipper.outputs import default_templates_dir
 from clipper.templating import make_environment
 from clipper.download import fetch
-from clipper.ffmpeg import find_ffmpeg, read_media_info, run_ffmpeg
+from clipper.ffmpeg import find_ffmpeg, read_media_info, run_ffmpeg, verify_media
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,7 +42,9 @@ WIDTH, HEIGHT = 1280, 720
 VIDEO = CACHE / f"hour-{HEIGHT}p{FPS}-gop{GOP_SEC}.mp4"
 SPAN = ("--start", "1800", "--end", "1830")
 SPAN_SEC = 30.0
-KINDS = {"9:16 with captions (the default)": (), "16:9": ("--aspect", "16:9"), "audio-only (.m4a + audiogram)": ("--audio-only",)}
+KINDS = {"9:16 with captions (the default)": (), "16:9": ("--aspect", "16:9"),
+         "16:9 without captions (smart cut)": ("--aspect", "16:9", "--no-captions"),
+         "audio-only (.m4a + audiogram)": ("--audio-only",)}
 CLIPS = ("--clip", "2", "--clip", "5", "--clip", "9")
 THROTTLE = 25_000_000  # bytes per second
 SETTLE_SEC = 1.0
@@ -88,7 +90,9 @@ def clips_report() -> str:
         "",
         "Commands (`OUT` is a fresh folder each run, `PORT` the server's port):",
         "",
-        f"- speed: `{command}`, then the same with `--aspect 16:9` and with `--audio-only`",
+        f"- speed: `{command}`, then the same with `--aspect 16:9`, with `--aspect 16:9 --no-captions` and with `--audio-only`",
+        "- .m4a alone: clipper's own steps (`clipper.cutting.speech_heard`, `clipper.clip_graph.audio_args`, "
+        "`clipper.ffmpeg.verify_media`) over the same span",
         "- audiogram alone: clipper's own ffmpeg argv (`clipper.clip_graph.audiogram_args`) over the .m4a and captions of the audio-only run",
         f"- clipper over HTTP: `{_shown_argv(cut_argv('http://127.0.0.1:PORT/video.mp4', 'OUT', *CLIPS))}`",
         "- naive: `clipper.download.fetch(URL, whole.mp4, ffmpeg)` (yt-dlp, the whole file), then "
@@ -133,10 +137,29 @@ def speed_rows(video: Path, work: Path) -> list[str]:
         best = min(runs, key=lambda run: run.seconds)
         rows.append(f"| cut, {kind} | {SPAN_SEC:.0f} s span | {best.seconds:.1f} s | {SPAN_SEC / best.seconds:.2f} s of clip per s |")
         if "--audio-only" in options:
+            seconds = min(m4a_seconds(video) for _ in range(RUNS))
+            rows.append(f"| .m4a alone (listen, encode, check: part of the row above) | {SPAN_SEC:.0f} s of audio | {seconds:.1f} s "
+                        f"| {SPAN_SEC / seconds:.2f} s of clip per s |")
             seconds = min(audiogram_seconds(run.folder) for run in runs)
             rows.append(f"| audiogram alone (1080x1920, part of the row above) | {SPAN_SEC:.0f} s of audio | {seconds:.1f} s "
                         f"| {SPAN_SEC / seconds:.2f} s of clip per s |")
     return rows
+
+
+def m4a_seconds(video: Path) -> float:
+    """The .m4a step of an audio-only clip, timed as clipper runs it: the one listening pass (speech and
+    loudness), the encode, the check; without the process's start and the audiogram."""
+    span_start, span_end = float(SPAN[1]), float(SPAN[3])
+    episode = load_episode(EPISODE)
+    span, = choose_spans(episode, CutOptions(str(EPISODE), start_sec=span_start, end_sec=span_end, audio_only=True))
+    with tempfile.TemporaryDirectory(prefix="clipper-bench-m4a-") as work:
+        output = Path(work) / "clip.m4a"
+        start = time.perf_counter()
+        _, loudness = speech_heard(str(video), span_start, span)
+        cut = ClipCut(str(video), span_start, SPAN_SEC, str(output), loudness=loudness)
+        run_ffmpeg(audio_args(cut), what="cutting the audio again")
+        verify_media(output, SPAN_SEC, False, True, "the audio")
+        return time.perf_counter() - start
 
 
 def audiogram_seconds(out: Path) -> float:

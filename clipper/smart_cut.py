@@ -123,7 +123,7 @@ def plan_smart_cut(listing: Listing, duration_sec: float, fps: Fraction, title_s
     if frame.denominator != 1 or not clip or not _evenly_spaced(clip, int(frame)):
         return None
     frame_ticks, first = int(frame), clip[0]
-    title_ticks = first + math.ceil(Fraction(title_sec) * fps) * frame_ticks
+    title_ticks = first + max(1, math.ceil(Fraction(title_sec) * fps)) * frame_ticks  # a head of one frame at least
     start = next((i for i in _clean_starts(listing.packets) if title_ticks <= listing.packets[i].pts < end), None)
     if start is None:
         return None

@@ -182,6 +182,30 @@ def test_a_smart_cut_decodes_without_an_error_has_no_edit_list_and_keeps_the_fra
     assert info.duration_sec == pytest.approx(END - START, abs=0.05) and info.audio_codec == "aac"
 
 
+def sample_description_parameter_sets(path: Path) -> tuple[list[bytes], list[bytes]]:
+    """The SPS and PPS NAL units in the MP4's avcC box (the one sample description of its video)."""
+    data = path.read_bytes()
+    at = data.index(b"avcC") + 4 + 5
+    found: list[list[bytes]] = [[], []]
+    for kind in (0, 1):
+        count, at = data[at] & (0x1F if kind == 0 else 0xFF), at + 1
+        for _ in range(count):
+            size = int.from_bytes(data[at:at + 2], "big")
+            found[kind].append(data[at + 2:at + 2 + size])
+            at += 2 + size
+    return found[0], found[1]
+
+
+def test_the_sample_description_holds_the_sources_parameter_sets_and_the_heads(smart, sources):
+    sps, pps = sample_description_parameter_sets(smart)
+    source_sps, source_pps = sample_description_parameter_sets(sources["h264"])
+    assert len(sps) == len(pps) == 2, "the copy's sets and the head's, each under its own id"
+    assert pps[0] == source_pps[0], "the copied pictures decode with the source's own PPS"
+    assert sps[0][:4] == source_sps[0][:4], "the source's profile and level first (the box's header takes them)"
+    ids = smart_cut.parameter_set_ids(b"".join(b"\x00\x00\x00\x01" + unit for unit in sps))
+    assert ids == {0, 1}
+
+
 def test_a_smart_cut_shows_the_title_in_its_head_only_and_is_loudness_normalised(smart, sources):
     top_band = (40, 5, 560, 40)
     for at, has_title in ((1.0, True), (5.0, False), (7.0, False)):
