@@ -289,20 +289,24 @@ def _smart_cut(cut: ClipCut, text: str, title_sec: float | None, target: Path, n
     """The clip smart-cut (clipper.smart_cut), checked; None when the source offers no clean cut there."""
     fps = smart_cut.frame_rate(info.fps)
     seek = f"{cut.offset_sec:.3f}"  # as video_args seeks: the same first frame
-    with tempfile.TemporaryDirectory(prefix="clipper-smart-") as folder, _captions_file(text) as (ass, fonts), \
-            ThreadPoolExecutor(max_workers=1) as pool:
+    with tempfile.TemporaryDirectory(prefix="clipper-smart-") as folder:
         work = Path(folder)
-        audio = work / "audio.m4a"  # encoded on the other core meanwhile: it takes as long as the head
-        sound = pool.submit(run_ffmpeg, audio_args(replace(cut, output=str(audio))), what=f"cutting the audio of {name}")
         said = run_ffmpeg(smart_cut.listing_args(cut.source, seek, cut.duration_sec, work / "packets.txt", work / "source.h264"),
                           what=f"reading the keyframes of {name}")
         listing = smart_cut.parse_listing((work / "packets.txt").read_text(encoding="utf-8"))
         plan = smart_cut.plan_smart_cut(listing, cut.duration_sec, fps, cut.duration_sec if title_sec is None else title_sec)
         source_sets = smart_cut.leading_parameter_sets((work / "source.h264").read_bytes())
-        parts = _encoded_parts(cut, plan, source_sets, info, fps, work, ass, fonts, name) if plan and source_sets else None
-        sound.result()
-        if plan is None or parts is None:
+        if plan is None or not source_sets or plan.time_base.numerator != 1:  # MP4 parts share a time base of 1/N s
             log.debug("%s: no clean smart cut; encoding the whole clip", name)
+            return None
+        audio = work / "audio.m4a"
+        with _captions_file(text) as (ass, fonts), ThreadPoolExecutor(max_workers=1) as pool:
+            # the sound encodes on the other core meanwhile: it takes about as long as the head
+            sound = pool.submit(run_ffmpeg, audio_args(replace(cut, output=str(audio))), what=f"cutting the audio of {name}")
+            parts = _encoded_parts(cut, seek, plan, source_sets, info, work, ass, fonts, name)
+            sound.result()
+        if parts is None:
+            log.debug("%s: the end's parameter sets differ from the start's; encoding the whole clip", name)
             return None
         concat = work / "parts.ffconcat"
         start = smart_cut.source_start(said) + float(seek)
@@ -312,24 +316,22 @@ def _smart_cut(cut: ClipCut, text: str, title_sec: float | None, target: Path, n
             return verify_media(temporary, cut.duration_sec, True, True, name)
 
 
-def _encoded_parts(cut: ClipCut, plan: smart_cut.SmartCutPlan, source_sets: bytes, info: MediaInfo, fps, work: Path,  # noqa: ANN001
+def _encoded_parts(cut: ClipCut, seek: str, plan: smart_cut.SmartCutPlan, source_sets: bytes, info: MediaInfo, work: Path,
                    ass: Path, fonts: Path, name: str) -> tuple[Path, Path | None] | None:
     """The head (and tail) encoded and wrapped as MP4, the head carrying the source's parameter sets
-    before its own; None when the tail's parameter sets would differ from the head's, or the source's
-    time base is not one tick in a whole number per second (MP4's, as the parts must share it)."""
-    if plan.time_base.numerator != 1:
-        return None
+    before its own; None when the tail's parameter sets would differ from the head's."""
     profile = smart_cut.H264_PROFILES[info.video_profile]
     own_id = min(set(range(32)) - smart_cut.parameter_set_ids(source_sets))
     raw = work / "head.h264"
-    run_ffmpeg(smart_cut.encode_args(cut.source, f"{cut.offset_sec:.3f}", plan.head_frames, raw, profile, own_id, ass, fonts),
+    fps = smart_cut.frame_rate(info.fps)
+    run_ffmpeg(smart_cut.encode_args(cut.source, seek, plan.head_frames, raw, profile, own_id, ass, fonts),
                what=f"encoding the start of {name}")
     head_sets = smart_cut.leading_parameter_sets(raw.read_bytes())
     raw.write_bytes(source_sets + raw.read_bytes())
     run_ffmpeg(smart_cut.wrap_args(raw, fps, plan.time_base, work / "head.mp4"), what=f"wrapping the start of {name}")
     if not plan.tail_frames:
         return work / "head.mp4", None
-    tail_at = round(cut.offset_sec, 3) + float((plan.tail_ticks - Fraction(plan.frame_ticks, 2)) * plan.time_base)
+    tail_at = float(seek) + float((plan.tail_ticks - Fraction(plan.frame_ticks, 2)) * plan.time_base)
     raw = work / "tail.h264"
     run_ffmpeg(smart_cut.encode_args(cut.source, f"{tail_at:.6f}", plan.tail_frames, raw, profile, own_id, None, fonts),
                what=f"encoding the end of {name}")

@@ -250,3 +250,19 @@ def test_a_smart_cut_from_a_fetched_range_is_exact_and_copied(tmp_path, capsys, 
     assert [frame_number(f) for f in gray_frames(clip, 400)] == list(range(40 * FPS, 49 * FPS))
     copied = frame_hashes(clip)[5 * FPS:]  # keyframes every 3 s: the copy starts at 45 s
     assert len(copied) == 4 * FPS and copied == frame_hashes(media_dir / "video.mp4", start=45.0, count=4 * FPS)
+
+
+def audio_packet_times(path: Path) -> list[str]:
+    text = subprocess.run([_ffmpeg(), "-nostdin", "-v", "error", "-i", str(path), "-map", "0:a", "-c", "copy", "-f", "framecrc", "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return [",".join(line.split(",")[1:3]) for line in text.splitlines() if line and not line.startswith("#")]
+
+
+def test_the_sound_of_a_smart_cut_is_timed_as_in_a_whole_encode(tmp_path, smart, sources, synthetic_episode_path):
+    """The same span cut whole (16:9 with captions is encoded whole): its sound starts and ends the same."""
+    code = main(["cut", str(synthetic_episode_path), "--start", f"{START}", "--end", f"{END}", "--aspect", "16:9", "--exact",
+                 "--source", str(sources["h264"]), "--out", str(tmp_path)])
+    assert code == 0
+    whole = next((tmp_path / CLIPS).glob("*.mp4"))
+    assert audio_packet_times(smart) == audio_packet_times(whole)
+    assert video_frame_count(smart) == video_frame_count(whole)
