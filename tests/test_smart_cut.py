@@ -266,3 +266,15 @@ def test_the_sound_of_a_smart_cut_is_timed_as_in_a_whole_encode(tmp_path, smart,
     whole = next((tmp_path / CLIPS).glob("*.mp4"))
     assert audio_packet_times(smart) == audio_packet_times(whole)
     assert video_frame_count(smart) == video_frame_count(whole)
+
+
+def test_a_source_whose_timestamps_do_not_start_at_zero_is_cut_where_ffmpeg_seeks(tmp_path, capsys, sources,
+                                                                                   synthetic_episode_path):
+    """The concat demuxer's in and out points count from the file's first timestamp, `-ss` from its start."""
+    shifted = tmp_path / "shifted.mp4"
+    run_ffmpeg(["-y", "-i", str(sources["h264"]), "-c", "copy", "-output_ts_offset", "5", str(shifted)], what="shifting")
+    assert (read_media_info(shifted).duration_sec or 0) > 30
+    clip = cut_16_9(capsys, synthetic_episode_path, shifted, tmp_path / "out", START, END)
+    count = round((END - START) * FPS)
+    assert frame_hashes(clip)[-60:-4] == frame_hashes(shifted, start=START, count=count)[-60:-4], "the copy is where -ss says"
+    assert video_frame_count(clip) == count
