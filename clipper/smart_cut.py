@@ -104,6 +104,13 @@ def source_start(said: str) -> float:
     return float(found.group(1)) if found else 0.0
 
 
+def video_comes_first(said: str) -> bool:
+    """Whether the source's first stream is its video (what ffmpeg says of its input): the concat demuxer
+    pairs each file's streams by their order, so the copy's video must be where the head's is."""
+    source = said.split("Output #0", 1)[0]  # what it says of its outputs comes after
+    return bool(re.search(r"Stream #0:0\S*: Video:", source))
+
+
 def parse_listing(text: str) -> Listing:
     """A Listing from ffmpeg's framecrc output (`#tb 0: 1/15360`, then `0, dts, pts, duration, size, crc[, F=flags]`)."""
     base = re.search(r"^#tb 0: (\d+)/(\d+)", text, re.M)

@@ -278,3 +278,13 @@ def test_a_source_whose_timestamps_do_not_start_at_zero_is_cut_where_ffmpeg_seek
     count = round((END - START) * FPS)
     assert frame_hashes(clip)[-60:-4] == frame_hashes(shifted, start=START, count=count)[-60:-4], "the copy is where -ss says"
     assert video_frame_count(clip) == count
+
+
+def test_a_source_with_its_sound_first_is_encoded_whole_and_exact(tmp_path, capsys, sources, synthetic_episode_path):
+    """The concat demuxer pairs streams by their order: a source whose first stream is not its video is not copied."""
+    swapped = tmp_path / "sound-first.mp4"
+    run_ffmpeg(["-y", "-i", str(sources["h264"]), "-map", "0:a", "-map", "0:v", "-c", "copy", str(swapped)], what="swapping")
+    clip = cut_16_9(capsys, synthetic_episode_path, swapped, tmp_path / "out", START, END)
+    assert [frame_number(f) for f in gray_frames(clip, 400)] == list(range(round(START * FPS), round(END * FPS)))
+    info = read_media_info(clip)
+    assert info.fps == pytest.approx(FPS, abs=0.3) and info.duration_sec == pytest.approx(END - START, abs=0.05)
