@@ -297,8 +297,9 @@ def _smart_cut(cut: ClipCut, text: str, title_sec: float | None, target: Path, n
         plan = smart_cut.plan_smart_cut(listing, cut.duration_sec, fps, cut.duration_sec if title_sec is None else title_sec)
         source_sets = smart_cut.leading_parameter_sets((work / "source.h264").read_bytes())
         # The parts are MP4 files of one time base (1/N s), joined stream by stream in order.
-        if plan is None or not source_sets or plan.time_base.numerator != 1 or not smart_cut.video_comes_first(said):
-            log.debug("%s: no clean smart cut; encoding the whole clip", name)
+        problem = smart_cut.source_problem(said)
+        if plan is None or not source_sets or plan.time_base.numerator != 1 or problem:
+            log.debug("%s: no clean smart cut (%s); encoding the whole clip", name, problem or "no keyframe to copy from")
             return None
         audio = work / "audio.m4a"
         with _captions_file(text) as (ass, fonts), ThreadPoolExecutor(max_workers=1) as pool:

@@ -104,11 +104,14 @@ def source_start(said: str) -> float:
     return float(found.group(1)) if found else 0.0
 
 
-def video_comes_first(said: str) -> bool:
-    """Whether the source's first stream is its video (what ffmpeg says of its input): the concat demuxer
-    pairs each file's streams by their order, so the copy's video must be where the head's is."""
+def source_problem(said: str) -> str:
+    """Why the copy cannot join the head, from what ffmpeg says of the source ("" when it can): the
+    concat demuxer pairs each file's streams by their order, so the video must come first; and a
+    picture turned by its display matrix is turned when decoded (the head) but not when copied."""
     source = said.split("Output #0", 1)[0]  # what it says of its outputs comes after
-    return bool(re.search(r"Stream #0:0\S*: Video:", source))
+    if not re.search(r"Stream #0:0\S*: Video:", source):
+        return "the source's first stream is not its video"
+    return "the picture is rotated for display" if re.search(r"displaymatrix|rotate\s*:", source) else ""
 
 
 def parse_listing(text: str) -> Listing:

@@ -288,3 +288,15 @@ def test_a_source_with_its_sound_first_is_encoded_whole_and_exact(tmp_path, caps
     assert [frame_number(f) for f in gray_frames(clip, 400)] == list(range(round(START * FPS), round(END * FPS)))
     info = read_media_info(clip)
     assert info.fps == pytest.approx(FPS, abs=0.3) and info.duration_sec == pytest.approx(END - START, abs=0.05)
+
+
+@pytest.mark.parametrize(("said", "problem"), [
+    ("Input #0, mov\n  Stream #0:0[0x1](und): Video: h264 (High)\n  Stream #0:1[0x2](und): Audio: aac\n"
+     "Output #0, framecrc\n  Stream #0:0: Video: h264", ""),
+    ("Input #0, mov\n  Stream #0:0[0x1](und): Audio: aac\n  Stream #0:1[0x2](und): Video: h264 (High)\n"
+     "Output #0, framecrc\n  Stream #0:0: Video: h264", "the source's first stream is not its video"),
+    ("Input #0, mov\n  Stream #0:0[0x1](und): Video: h264 (High)\n    Side data:\n      displaymatrix: rotation of -90.00 degrees\n"
+     "Output #0, framecrc\n", "the picture is rotated for display"),
+])
+def test_what_ffmpeg_says_of_the_source_can_rule_a_smart_cut_out(said, problem):
+    assert smart_cut.source_problem(said) == problem
