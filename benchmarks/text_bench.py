@@ -51,9 +51,9 @@ def corpus_episodes(folders: list[Path], people: Path) -> list[Episode]:
 
 
 def made_text(episode: Episode, background: Background) -> Made:
-    """Keywords are weighed against `background`, a table made without this episode."""
+    """Keywords and chapter titles are weighed against `background`, a table made without this episode."""
     plain = replace(episode, transcript=episode.lines, clips=(), intro="", description="", keywords=())
-    automatic = automatic_chapters(plain, episode_end_sec(plain) or 0.0)
+    automatic = automatic_chapters(plain, episode_end_sec(plain) or 0.0, background)
     human = chapters_from_headers(episode) if episode.headers else ()
     f1 = title_f1(automatic, human) if len(human) >= 3 else None
     notes = build_show_notes(plain)
