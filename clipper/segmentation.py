@@ -31,7 +31,7 @@ QUESTION_BONUS = 0.3
 EXCHANGE_WEIGHT = 0.4
 EXCHANGE_FULL_SEC = 240.0
 TITLE_MAX_CHARS = 60
-QUESTION_TOP_WORDS = 3
+QUESTION_TOP_WORDS = 2
 # A title stem's weight (tuned on half A of make bench's text figures, checked on half B): how often
 # the chapter says it, to a power, its neighbours' counts at NEIGHBOUR_WEIGHT, boosts when the host
 # asks about it or the episode's title has it, less for words that are not nouns or that the
@@ -44,6 +44,7 @@ NOT_NOUN_WEIGHT = 0.6
 SPECIFICITY_FLOOR = 0.05
 SPECIFICITY_POWER = 0.5
 TITLE_WORDS = 5  # words in a title made of phrases, at most
+RELATED_PHRASES = 2  # listed after a title's first phrase, at most
 PHRASE_LENGTH_POWER = 0.5
 _LEADING_WORDS = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|then|also|alright|right|yeah|um|uh)\b[,.]?\s+)+", re.I)
 
@@ -293,8 +294,8 @@ class Vocabulary:
 def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Vocabulary, taken: set[str]) -> list[str]:
     """Titles from the chapter's key phrases (runs of content words; a longer one is nouns only): the
     best noun phrase that no earlier chapter's title opens with, followed after a colon by the next
-    nouns the chapter is about, as the site's own headers list a chapter's subjects ("Translation:
-    marketing, France"), up to TITLE_WORDS words."""
+    one or two nouns the chapter is about, as the site's own headers list a chapter's subjects
+    ("Translation: marketing, France"), up to TITLE_WORDS words."""
     forms: dict[str, Counter] = {}
     for unit in group:
         for phrase in _content_runs(unit.text):
@@ -310,7 +311,7 @@ def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Voc
     if not heads:
         return []
     head = heads[0]
-    related = [shown[key] for key in named if key != head]
+    related = [shown[key] for key in named if key != head][:RELATED_PHRASES]
     listed = [f"{shown[head]}: {', '.join(related[:n])}" for n in range(len(related), 0, -1)
               if len(f"{head} {' '.join(related[:n])}".split()) <= TITLE_WORDS]
     titles = listed + [shown[key] for key in heads]
