@@ -32,10 +32,10 @@ EXCHANGE_WEIGHT = 0.4
 EXCHANGE_FULL_SEC = 240.0
 TITLE_MAX_CHARS = 60
 QUESTION_TOP_WORDS = 2
-# A title stem's weight (tuned on half A of make bench's text figures, checked on half B): how often
-# the chapter says it, to a power, its neighbours' counts at NEIGHBOUR_WEIGHT, boosts when the host
-# asks about it or the episode's title has it, less for words that are not nouns or that the
-# background table finds in most episodes.
+# A title stem's weight: how often the chapter says it, to a power, its neighbours' counts at
+# NEIGHBOUR_WEIGHT; boosts when the host asks about it or the episode's title has it; less for words
+# that are not nouns or that the background table finds in most episodes. Chosen on a grid over half
+# A of make bench's text figures and checked on half B (benchmarks/text_bench.py).
 COUNT_POWER = 2.0
 NEIGHBOUR_WEIGHT = 0.25
 ASKED_BOOST = 1.0
@@ -195,7 +195,8 @@ def _titled(units: list[Unit], starts: list[float], end_sec: float, context: Tit
     groups = _grouped(units, starts, ends)
     host = host_of(units)
     texts = [unit.text for unit in units]
-    vocabulary = Vocabulary(noun_stems(texts), verb_or_adjective_stems(texts), {word.lower() for unit in units for word in unit.who.split()})
+    speakers = frozenset(word.lower() for unit in units for word in unit.who.split())
+    vocabulary = Vocabulary(frozenset(noun_stems(texts)), frozenset(verb_or_adjective_stems(texts)), speakers)
     weights = _salient_stems(groups, host, vocabulary.nouns, context)
     titles: list[str] = []
     used: set[str] = set()
@@ -251,7 +252,7 @@ class TitleContext:
     topic: frozenset[str]
 
 
-def _salient_stems(groups: list[list[Unit]], host: str, nouns: set[str], context: TitleContext) -> list[dict[str, float]]:
+def _salient_stems(groups: list[list[Unit]], host: str, nouns: frozenset[str], context: TitleContext) -> list[dict[str, float]]:
     """Each chapter's stems weighted for a title: said often in it (its neighbours count a little: an
     editor's chapter often starts before or ends after the automatic boundary), asked about by the
     host, nouns, in the episode's title, and not said in every episode of the podcast."""
@@ -286,9 +287,9 @@ def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> 
 class Vocabulary:
     """What the episode's words are: nouns, verbs or adjectives (textrank's guesses), speakers' names."""
 
-    nouns: set[str]
-    not_nouns: set[str]
-    speakers: set[str]
+    nouns: frozenset[str]
+    not_nouns: frozenset[str]
+    speakers: frozenset[str]
 
 
 def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Vocabulary, taken: set[str]) -> list[str]:
