@@ -18,10 +18,13 @@ from chapters_bench import loadable_episodes
 
 from clipper.api import build_show_notes
 from clipper.chapters import chapters_from_headers, episode_end_sec
+from clipper.clips import pick_highlight
+from clipper.formats import post_text
 from clipper.formats.show_notes import intro_paragraphs
 from clipper.intro import made_intro
 from clipper.keywords import Background, background_of
 from clipper.model import Chapter, Episode, ShowNotes
+from clipper.posts import clip_post
 from clipper.segmentation import automatic_chapters
 from clipper.summary import summarize
 from clipper.templating import make_environment
@@ -43,6 +46,7 @@ class Made:
     notes: ShowNotes
     titles: tuple[str, ...]
     title_f1: float | None  # against the hidden headers, when there are any
+    posts: tuple[str, ...] = ()  # the text posted for X beside a clip of each automatic chapter
 
 
 def corpus_episodes(folders: list[Path], people: Path) -> list[Episode]:
@@ -51,15 +55,35 @@ def corpus_episodes(folders: list[Path], people: Path) -> list[Episode]:
 
 
 def made_text(episode: Episode, background: Background) -> Made:
-    """Keywords are weighed against `background`, a table made without this episode."""
+    """Keywords and chapter titles are weighed against `background`, a table made without this episode."""
     plain = replace(episode, transcript=episode.lines, clips=(), intro="", description="", keywords=())
-    automatic = automatic_chapters(plain, episode_end_sec(plain) or 0.0)
+    automatic = automatic_chapters(plain, episode_end_sec(plain) or 0.0, background)
     human = chapters_from_headers(episode) if episode.headers else ()
     f1 = title_f1(automatic, human) if len(human) >= 3 else None
     notes = build_show_notes(plain)
     summary = summarize(plain, notes.chapters, background)
     notes = replace(notes, summary=summary, made_intro=made_intro(plain, notes.chapters, notes.chapter_source, summary))
-    return Made(episode, notes, tuple(c.title for c in automatic), f1)
+    return Made(episode, notes, tuple(c.title for c in automatic), f1, _posts(plain, automatic, background))
+
+
+def _posts(episode: Episode, chapters: tuple[Chapter, ...], background: Background) -> tuple[str, ...]:
+    """The X post of a highlight of each chapter but the first (an introduction is rarely clipped)."""
+    environment = make_environment()
+    end = episode_end_sec(episode) or 0.0
+    spans = [pick_highlight(episode, chapter, index, end) for index, chapter in enumerate(chapters, 1) if index > 1]
+    posts = [clip_post(episode, span, background) for span in spans]
+    return tuple(post_text.render(episode, span, post, environment) for span, post in zip(spans, posts))
+
+
+def _bare_hook(text: str) -> bool:
+    """Whether the post says nothing besides its hook (blocks: hook, sentences, hashtags, link)."""
+    return len(text.rstrip("\n").split("\n\n")) <= 3
+
+
+def _repeats_itself(text: str) -> bool:
+    """Whether a block of the post's hook and sentences is the same words as another, or part of it."""
+    said = [" ".join(re.findall(r"\w+", block.casefold())) for block in text.rstrip("\n").split("\n\n")[:-2]]
+    return any(a in b for i, a in enumerate(said) for j, b in enumerate(said) if i != j)
 
 
 def title_f1(automatic: tuple[Chapter, ...], human: tuple[Chapter, ...]) -> float:
@@ -103,6 +127,7 @@ def figures(made: list[Made]) -> dict[str, str]:
     titles = [t for m in made for t in m.titles]
     pairs = sum(bool(PAIR_TITLE.fullmatch(t)) and not t.endswith("?") for t in titles)
     f1s = [m.title_f1 for m in made if m.title_f1 is not None]
+    posts = [post for m in made for post in m.posts]
     return {
         "takeaways opening with a dangling word": _share(dangling, len(takeaways)),
         "quotes without a speaker or repeating a takeaway": _share(bad_quotes, len(quotes)),
@@ -110,6 +135,8 @@ def figures(made: list[Made]) -> dict[str, str]:
         "made intros naming a guest": _share(named, len(guested)),
         'automatic titles shaped "X and Y"': _share(pairs, len(titles)),
         "title token F1 against hidden headers": f"{sum(f1s) / len(f1s):.2f} ({len(f1s)} episodes)" if f1s else "–",
+        "posts (X) saying nothing besides their hook": _share(sum(_bare_hook(text) for text in posts), len(posts)),
+        "posts repeating a sentence": _share(sum(_repeats_itself(text) for text in posts), len(posts)),
     }
 
 

@@ -6,6 +6,7 @@ against the podcast's other episodes), then the episode's topics said in the cli
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .keywords import Background, pick_keywords
@@ -17,6 +18,7 @@ MAX_HASHTAGS = 5
 MIN_HASHTAGS = 3
 _QUESTION_WORDS = (4, 25)
 _EPISODE_KEYWORDS = 40  # the episode's keywords a clip's hashtags are chosen from
+_POST_SENTENCE_WORDS = (6, 30)  # a sentence besides the hook: whole, readable, short enough for X
 _ASKED_BEFORE_SEC = 90.0  # a question asked this long before the clip still is what it answers
 
 
@@ -31,8 +33,33 @@ class Post:
 def clip_post(episode: Episode, span: ClipSpan, background: Background | None = None) -> Post:
     question = span.hook or clip_question(episode, span)  # the question shown on screen, when the clip opens on one
     hook = question or strongest_line(span.sentences)
-    sentences = tuple(s for s in span.sentences if s != hook and not opens_dangling(s))
+    sentences = distinct_sentences([hook], list(span.sentences) + _clip_sentences(episode, span))
     return Post(hook or span.title, sentences, clip_tags(episode, span, background), episode.watch_url(span.start_sec) or episode.youtube_url)
+
+
+def distinct_sentences(shown: list[str], candidates: list[str]) -> tuple[str, ...]:
+    """The candidates that can be read alone and say something not already `shown` or listed
+    (the same words, a part of another, differently cased or punctuated), in order."""
+    kept: list[str] = []
+    for sentence in candidates:
+        key = _plain(sentence)
+        if key and not opens_dangling(sentence) and not any(key in _plain(s) or _plain(s) in key for s in shown + kept if _plain(s)):
+            kept.append(sentence)
+    return tuple(kept)
+
+
+def _plain(sentence: str) -> str:
+    return " ".join(re.findall(r"\w+", sentence.casefold()))
+
+
+def _clip_sentences(episode: Episode, span: ClipSpan) -> list[str]:
+    """More of what the clip's guests say, whole sentences of readable length, those taking a stand
+    first: a post whose best sentences are too long for the platform can still say something besides its hook."""
+    host = host_label(episode)
+    spoken = [tidy_sentence(s) for line in span.lines if line.who != host for s in split_sentences(clean_speech(line.text))]
+    readable = [s for s in spoken if _POST_SENTENCE_WORDS[0] <= len(s.split()) <= _POST_SENTENCE_WORDS[1]
+                and s[:1].isupper() and s.endswith((".", "!")) and not s.endswith("...")]
+    return sorted(readable, key=lambda s: not takes_a_stand(s))
 
 
 def clip_question(episode: Episode, span: ClipSpan) -> str:

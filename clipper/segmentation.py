@@ -14,9 +14,10 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .keywords import Background, shipped_background
 from .model import Chapter, Episode
 from .summary import clean_speech, tidy_sentence
-from .textrank import content_words, noun_stems, split_sentences, stem
+from .textrank import content_words, noun_stems, split_sentences, stem, verb_or_adjective_stems
 
 TARGET_CHAPTER_SEC = 140.0  # this podcast's editors: chapters of 1.5–5 minutes, aiming at about 2.3
 MIN_CHAPTER_SEC = 60.0
@@ -31,9 +32,20 @@ EXCHANGE_WEIGHT = 0.4
 EXCHANGE_FULL_SEC = 240.0
 TITLE_MAX_CHARS = 60
 QUESTION_TOP_WORDS = 2
-IDF_POWER = 0.5
-ASKED_BOOST = 1.0  # a stem the host asks about in the chapter weighs this much more
-RELATED_PHRASES = 2  # listed after a title's first phrase
+# A title stem's weight: how often the chapter says it, to a power, its neighbours' counts at
+# NEIGHBOUR_WEIGHT; boosts when the host asks about it or the episode's title has it; less for words
+# that are not nouns or that the background table finds in most episodes. Chosen on a grid over half
+# A of make bench's text figures and checked on half B (benchmarks/text_bench.py).
+COUNT_POWER = 2.0
+NEIGHBOUR_WEIGHT = 0.25
+ASKED_BOOST = 1.0
+TOPIC_BOOST = 1.0
+NOT_NOUN_WEIGHT = 0.6
+SPECIFICITY_FLOOR = 0.05
+SPECIFICITY_POWER = 0.5
+TITLE_WORDS = 5  # words in a title made of phrases, at most
+RELATED_PHRASES = 2  # listed after a title's first phrase, at most
+PHRASE_LENGTH_POWER = 0.5
 _LEADING_WORDS = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|then|also|alright|right|yeah|um|uh)\b[,.]?\s+)+", re.I)
 
 _ASKS_BACKGROUND = re.compile(r"\byour (?:\w+ )?background\b", re.I)
@@ -56,13 +68,15 @@ class Unit:
         return "?" in self.text
 
 
-def automatic_chapters(episode: Episode, end_sec: float) -> tuple[Chapter, ...]:
-    """Chapters found in the transcript, titled; one chapter when it is too short to divide, () without times."""
+def automatic_chapters(episode: Episode, end_sec: float, background: Background | None = None) -> tuple[Chapter, ...]:
+    """Chapters found in the transcript, titled; one chapter when it is too short to divide, () without times.
+    `background` tells how common a word is across the podcast (the shipped table by default)."""
     units = transcript_units(episode)
     if not units:
         return ()
     starts = [0.0] + (find_boundaries(units, end_sec) if len(units) >= 4 else [])
-    return _titled(units, starts, end_sec)
+    topic = frozenset(stem(word) for word in content_words(episode.title))
+    return _titled(units, starts, end_sec, TitleContext(shipped_background() if background is None else background, topic))
 
 
 def transcript_units(episode: Episode) -> list[Unit]:
@@ -176,19 +190,21 @@ def _depths(similarity: list[float]) -> list[float]:
     return [(left[p] - here) + (right[p] - here) for p, here in enumerate(similarity)]
 
 
-def _titled(units: list[Unit], starts: list[float], end_sec: float) -> tuple[Chapter, ...]:
+def _titled(units: list[Unit], starts: list[float], end_sec: float, context: TitleContext) -> tuple[Chapter, ...]:
     ends = starts[1:] + [end_sec]
     groups = _grouped(units, starts, ends)
     host = host_of(units)
-    weights = _distinctive_stems(groups)
-    nouns = noun_stems([unit.text for unit in units])
-    speakers = {word.lower() for unit in units for word in unit.who.split()}
+    texts = [unit.text for unit in units]
+    speakers = frozenset(word.lower() for unit in units for word in unit.who.split())
+    vocabulary = Vocabulary(frozenset(noun_stems(texts)), frozenset(verb_or_adjective_stems(texts)), speakers)
+    weights = _salient_stems(groups, host, vocabulary.nouns, context)
     titles: list[str] = []
     used: set[str] = set()
     opening = _opening_titles(groups, host)
     for number, group in enumerate(groups):
+        heads = {_stemmed(title.split(":")[0]) for title in titles}
         candidates = [opening.get(number, ""), _question_title(group, host, weights[number]),
-                      *_phrase_titles(group, _asked_weights(group, host, weights[number]), nouns, speakers)]
+                      *_phrase_titles(group, weights[number], vocabulary, heads)]
         title = next((c for c in candidates if c and c.casefold() not in used), "")
         titles.append(title or ("Introduction" if number == 0 else f"Part {number + 1}"))
         used.add(titles[-1].casefold())
@@ -227,11 +243,29 @@ def _grouped(units: list[Unit], starts: list[float], ends: list[float]) -> list[
     return [units[first:bisect.bisect_left(times, end)] for first, end in zip(at, ends)]
 
 
-def _distinctive_stems(groups: list[list[Unit]]) -> list[dict[str, float]]:
-    """Each chapter's stems weighted by how much more it uses them than the other chapters (tf-idf)."""
+@dataclass(frozen=True)
+class TitleContext:
+    """What titles are weighed against: how common words are across the podcast, and the stems of
+    the episode's own title (what the whole conversation is about)."""
+
+    background: Background
+    topic: frozenset[str]
+
+
+def _salient_stems(groups: list[list[Unit]], host: str, nouns: frozenset[str], context: TitleContext) -> list[dict[str, float]]:
+    """Each chapter's stems weighted for a title: said often in it (its neighbours count a little: an
+    editor's chapter often starts before or ends after the automatic boundary), asked about by the
+    host, nouns, in the episode's title, and not said in every episode of the podcast."""
     counts = [Counter(token for unit in group for token in unit.stems) for group in groups]
-    chapters_with = Counter(token for count in counts for token in count)
-    return [{token: n * math.log((1 + len(groups)) / chapters_with[token]) ** IDF_POWER for token, n in count.items()} for count in counts]
+    asked = [{token for unit in group if unit.who == host and unit.asks for token in unit.stems} for group in groups]
+
+    def weight(number: int, token: str) -> float:
+        near = sum(counts[i][token] for i in (number - 1, number + 1) if 0 <= i < len(groups))
+        said = (counts[number][token] + NEIGHBOUR_WEIGHT * near) ** COUNT_POWER
+        specific = (context.background.specificity(token) + SPECIFICITY_FLOOR) ** SPECIFICITY_POWER
+        return (said * specific * (1 + ASKED_BOOST * (token in asked[number])) * (1 + TOPIC_BOOST * (token in context.topic))
+                * (1.0 if token in nouns else NOT_NOUN_WEIGHT))
+    return [{token: weight(number, token) for token in count} for number, count in enumerate(counts)]
 
 
 def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> str:
@@ -249,37 +283,52 @@ def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> 
     return ""
 
 
-def _asked_weights(group: list[Unit], host: str, weights: dict[str, float]) -> dict[str, float]:
-    """The chapter's stem weights, those of the host's questions raised: what is asked is what the
-    chapter is about."""
-    asked = {token for unit in group if unit.who == host and unit.asks for token in unit.stems}
-    return {token: weight * (1 + ASKED_BOOST * (token in asked)) for token, weight in weights.items()}
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the episode's words are: nouns, verbs or adjectives (textrank's guesses), speakers' names."""
+
+    nouns: frozenset[str]
+    not_nouns: frozenset[str]
+    speakers: frozenset[str]
 
 
-def _phrase_titles(group: list[Unit], weights: dict[str, float], nouns: set[str], speakers: set[str]) -> list[str]:
-    """Titles from the chapter's key phrases (runs of content words, nouns said at least twice first):
-    the best phrase, followed after a colon by the next one or two nouns the chapter repeats, as the
-    site's own headers list a chapter's subjects ("Translation: marketing, France")."""
+def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Vocabulary, taken: set[str]) -> list[str]:
+    """Titles from the chapter's key phrases (runs of content words; a longer one is nouns only): the
+    best noun phrase that no earlier chapter's title opens with, followed after a colon by the next
+    one or two nouns the chapter is about, as the site's own headers list a chapter's subjects
+    ("Translation: marketing, France"), up to TITLE_WORDS words."""
     forms: dict[str, Counter] = {}
     for unit in group:
         for phrase in _content_runs(unit.text):
-            if not speakers & set(phrase.lower().split()):  # "Adrian and trends" says little
+            if _is_term(phrase.lower().split(), vocabulary):
                 forms.setdefault(phrase.lower(), Counter())[phrase] += 1
     phrases = _absorbed(Counter({key: sum(seen.values()) for key, seen in forms.items()}))
-    score = {phrase: (1 + math.log(seen)) * sum(weights.get(stem(w), 0.0) for w in phrase.split()) / len(phrase.split()) ** 0.5
-             for phrase, seen in phrases.items()}
-
-    def rank(phrase: str) -> tuple:  # repeated nouns first, then nouns, then the rest
-        is_noun = stem(phrase.split()[-1]) in nouns
-        return (not (is_noun and phrases[phrase] >= 2), not is_noun, -score[phrase], phrase)
-
-    ranked = _without_overlaps(sorted(score, key=rank))[:4]
+    score = {phrase: sum(weights.get(stem(w), 0.0) for w in phrase.split()) / len(phrase.split()) ** PHRASE_LENGTH_POWER
+             for phrase in phrases}
+    ranked = _without_overlaps(sorted(score, key=lambda phrase: (-score[phrase], phrase)))[:TITLE_WORDS + 1]
+    named = [key for key in ranked if stem(key.split()[-1]) in vocabulary.nouns]
     shown = {key: forms[key].most_common(1)[0][0] for key in ranked}
-    related = [shown[key] for key in ranked[1:] if phrases[key] >= 2 and stem(key.split()[-1]) in nouns]
-    head = shown[ranked[0]] if ranked else ""
-    listed = [f"{head}: {', '.join(related[:n])}" for n in (RELATED_PHRASES, 1) if len(related) >= n]
-    titles = listed + [shown[key] for key in ranked]
+    heads = [key for key in named if _stemmed(key) not in taken] or named or ranked
+    if not heads:
+        return []
+    head = heads[0]
+    related = [shown[key] for key in named if key != head][:RELATED_PHRASES]
+    listed = [f"{shown[head]}: {', '.join(related[:n])}" for n in range(len(related), 0, -1)
+              if len(f"{head} {' '.join(related[:n])}".split()) <= TITLE_WORDS]
+    titles = listed + [shown[key] for key in heads]
     return [title[:1].upper() + title[1:] for title in titles if len(title) <= TITLE_MAX_CHARS]
+
+
+def _stemmed(phrase: str) -> str:
+    return " ".join(stem(word) for word in phrase.lower().split())
+
+
+def _is_term(words: list[str], vocabulary: Vocabulary) -> bool:
+    """A phrase that can stand in a title: no speaker's name ("Adrian and trends" says little), no
+    word twice, and when it is longer than a word, no verb or adjective in it ("business involves risk")."""
+    stems = [stem(word) for word in words]
+    return (not vocabulary.speakers & set(words) and len(set(stems)) == len(stems)
+            and (len(stems) == 1 or not vocabulary.not_nouns & set(stems)))
 
 
 def _absorbed(phrases: Counter) -> Counter:

@@ -1,6 +1,7 @@
 """What becomes a clip (pure): highlights, captions, names, fetch plans, options and platform limits."""
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from clipper.errors import ChapterError, ClipperError
 from clipper.formats import post_text, srt
 from clipper.model import Chapter
 from clipper.platforms import fit_within_limits, platform_problems
-from clipper.posts import clip_post, clip_question
+from clipper.posts import clip_post, clip_question, distinct_sentences
 from clipper.summary import clean_speech, host_label
 from clipper.templating import make_environment
 
@@ -380,3 +381,28 @@ def test_a_highlight_opening_on_a_short_question_shows_it_on_screen():
 
         assert span.hook.endswith("?") and span.hook[:-1] in clean_speech(span.lines[0].text)
         assert screen_title(span) == (span.hook if len(span.hook) <= MAX_HOOK_CHARS else span.title)
+
+
+def test_a_post_says_no_sentence_twice_and_more_than_its_hook():
+    # The hook, the clip's best sentences and its other whole sentences can be the same words cased
+    # or punctuated differently, or one a part of another: each is posted once. A best sentence too
+    # long for X gives way to a shorter one the guest says in the clip, so the post is not a bare hook.
+    episode = load_episode(PODCAST / "s23e03-future-of-ai-agents.md", PEOPLE)
+    chapters = clip_chapters(episode, derive_chapters(episode).chapters)
+    end = episode_end_sec(episode)
+    with_sentences = 0
+    for index, chapter in list(enumerate(chapters, 1))[1:9]:
+        span = pick_highlight(episode, chapter, index, end)
+        post = clip_post(episode, span)
+        blocks = post_text.render(episode, span, post, make_environment()).rstrip("\n").split("\n\n")
+        said = [re.sub(r"\W+", " ", block.casefold()).strip() for block in blocks[:-2]]
+        assert not any(a in b for a, b in itertools.permutations(said, 2)), blocks
+        with_sentences += len(blocks) > 3
+    assert with_sentences >= 6
+
+
+def test_distinct_sentences_drop_repeats_and_parts_of_what_is_shown():
+    shown = ["Do you use agents in production?"]
+    candidates = ["do you use agents in production", "We use agents in production every day.",
+                  "We use agents in production every day!", "It depends.", "Agents in production every day."]
+    assert distinct_sentences(shown, candidates) == ("We use agents in production every day.",)

@@ -9,8 +9,9 @@ import pytest
 from benchmarks.chapters_bench import automatic_boundaries, headed_episodes, hidden_headers, score_methods
 from clipper.chapters import derive_chapters, episode_end_sec, fit_youtube
 from clipper.formats import youtube_chapters
-from clipper.segmentation import MIN_CHAPTER_SEC, automatic_chapters
-from clipper.textrank import FILLER_WORDS, noun_stems, stem
+from clipper.segmentation import MIN_CHAPTER_SEC, TITLE_WORDS, _stemmed, automatic_chapters
+from clipper.keywords import Background
+from clipper.textrank import FILLER_WORDS, content_words, noun_stems, stem
 
 from .conftest import DATA, PODCAST, SEEDS
 
@@ -41,6 +42,7 @@ def test_automatic_titles_are_readable_phrases_from_the_chapter(episode):
     titles = [c.title for c in chapters]
     assert len({t.casefold() for t in titles}) == len(titles), "no two titles the same"
     spoken = " ".join(line.text for line in plain.lines).casefold()
+    spoken_as_written = set(re.findall(r"[\w'-]+", " ".join(line.text for line in plain.lines)))
     for chapter in chapters:
         words = re.findall(r"[\w'-]+", chapter.title.casefold())
         assert 0 < len(chapter.title) <= 60 and chapter.title[0].isupper()
@@ -48,10 +50,15 @@ def test_automatic_titles_are_readable_phrases_from_the_chapter(episode):
         labels = ("and", "part", "introduction")
         assert all(word in spoken for word in words if word not in labels), f"{chapter.title}: words said in the episode, not stems"
         assert not re.fullmatch(r"[\w' -]+ and [\w' -]+", chapter.title) or chapter.title.endswith("?"), "no 'X and Y' pairs"
-        if ": " in chapter.title:  # the chapter's key phrase, then nouns it repeats
+        if ": " in chapter.title:  # the chapter's key phrase, then other nouns it is about, all said in it
             said = " ".join(line.text for line in plain.lines if chapter.start_sec <= line.sec < chapter.end_sec).casefold()
             first, listed = chapter.title.casefold().split(": ")
-            assert first in said and all(said.count(phrase) >= 2 for phrase in listed.split(", ")), chapter.title
+            assert first in said and all(phrase in said for phrase in listed.split(", ")), chapter.title
+            assert 2 <= len(words) <= TITLE_WORDS, chapter.title
+        later_words = re.findall(r"[\w'-]+", chapter.title)[1:]
+        assert all(word[:1].islower() or word in spoken_as_written for word in later_words), f"sentence case: {chapter.title}"
+    heads = [_stemmed(title.split(": ")[0]) for title in titles if ": " in title]
+    assert len(set(heads)) >= 0.9 * len(heads), f"titles open on their own phrases: {titles}"
 
 
 def test_automatic_chapters_beat_both_baselines():
@@ -128,4 +135,14 @@ def test_a_title_lists_the_nouns_the_chapter_repeats_after_its_key_phrase():
     titles = _titles("becoming-data-freelancer")
     listed = [title for title in titles if ": " in title and ", " in title]
     assert len(listed) >= len(titles) // 3, titles
-    assert "Sales team: Spanish, Hewlett Packard" in titles
+    assert "Sales data: Spanish, Hewlett Packard" in titles
+
+
+def test_a_word_every_episode_says_weighs_less_in_titles():
+    plain = hidden_headers(next(e for e in HEADED if e.slug == "becoming-data-freelancer"))
+    common = Background(10, {stem("freelancer"): 10, stem("client"): 10})
+
+    def naming(background: Background | None) -> int:
+        titles = [c.title for c in automatic_chapters(plain, episode_end_sec(plain), background)]
+        return sum(stem(word) in {stem("freelancer"), stem("client")} for title in titles for word in content_words(title))
+    assert naming(common) < 0.7 * naming(Background())

@@ -11,6 +11,7 @@ from ..posts import MIN_HASHTAGS, Post
 from ..templating import render as render_template
 
 TEMPLATE = "post.txt.j2"
+MAX_SENTENCES = 2  # besides the hook
 MAX_CHARS = 280  # X's limit, link included: the strictest of the platforms (LinkedIn 3,000, TikTok and Instagram 2,200)
 
 
@@ -27,13 +28,18 @@ def hashtags(*phrase_lists: tuple[str, ...]) -> list[str]:
 
 
 def render(episode: Episode, span: ClipSpan, post: Post, environment: jinja2.Environment, max_chars: int = MAX_CHARS) -> str:
-    """The most that fits in `max_chars`: fewer sentences first, then fewer hashtags (not under three)."""
+    """The most that fits in `max_chars`: up to MAX_SENTENCES of the post's sentences, best first,
+    skipping one too long to fit; then as many hashtags as fit (not under three)."""
     tags = hashtags(post.tags)
-    text = ""
-    for sentence_count in range(len(post.sentences[:2]), -1, -1):
-        for tag_count in range(len(tags), min(MIN_HASHTAGS, len(tags)) - 1, -1):
-            text = render_template(environment, TEMPLATE, episode=episode, span=span, post=post,
-                                   sentences=post.sentences[:sentence_count], hashtags=tags[:tag_count])
-            if len(text.rstrip()) <= max_chars:
-                return text
-    return text
+    fewest_tags = min(MIN_HASHTAGS, len(tags))
+
+    def text_of(sentences: list[str], tag_count: int) -> str:
+        return render_template(environment, TEMPLATE, episode=episode, span=span, post=post, sentences=sentences, hashtags=tags[:tag_count])
+
+    chosen: list[str] = []
+    for sentence in post.sentences:
+        if len(chosen) < MAX_SENTENCES and len(text_of(sorted(chosen + [sentence], key=post.sentences.index), fewest_tags).rstrip()) <= max_chars:
+            chosen.append(sentence)
+    chosen.sort(key=post.sentences.index)
+    texts = [text_of(chosen, count) for count in range(len(tags), fewest_tags - 1, -1)]
+    return next((text for text in texts if len(text.rstrip()) <= max_chars), texts[-1] if texts else text_of(chosen, 0))
