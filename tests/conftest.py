@@ -1,11 +1,16 @@
 from __future__ import annotations
 
+import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from clipper.ffmpeg import ENVIRONMENT_VARIABLE, chosen_ffmpeg, default_candidates
+
+# ffmpeg probes are remembered under $XDG_CACHE_HOME: the tests' fake ffmpegs stay out of the user's.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="clipper-test-cache-")
 
 DATA = Path(__file__).parent / "data"
 PODCAST = DATA / "_podcast"

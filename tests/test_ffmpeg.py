@@ -158,3 +158,35 @@ def test_doctor_without_a_usable_ffmpeg_says_why_and_fails(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip() == f"clipper: {tmp_path / 'none'}: cannot run ffmpeg (No such file or directory); " \
         "install ffmpeg (apt install ffmpeg, brew install ffmpeg) or `pip install imageio-ffmpeg`"
+
+
+def counting_ffmpeg(folder: Path, real: str) -> tuple[Path, Path]:
+    """A wrapper in front of a real ffmpeg that writes a line to a log each time it is started."""
+    folder.mkdir(parents=True, exist_ok=True)
+    script, log = folder / "ffmpeg", folder / "started.log"
+    script.write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return script, log
+
+
+def test_a_probe_is_remembered_until_the_binary_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    wrapper, log = counting_ffmpeg(tmp_path / "bin", FFMPEGS[-1])
+    first = probe_ffmpeg(str(wrapper), Origin.ENVIRONMENT)
+    starts = len(log.read_text().splitlines())
+    probe_ffmpeg.cache_clear()
+    again = probe_ffmpeg(str(wrapper), Origin.ENVIRONMENT)
+    assert (again.version, again.present) == (first.version, first.present)
+    assert len(log.read_text().splitlines()) == starts == 3  # -version, -encoders, -filters: once
+    wrapper.write_text(wrapper.read_text() + "# changed\n")
+    probe_ffmpeg.cache_clear()
+    probe_ffmpeg(str(wrapper), Origin.ENVIRONMENT)
+    assert len(log.read_text().splitlines()) == 6
+
+
+def test_a_usable_ffmpeg_on_path_is_the_only_one_asked(tmp_path, monkeypatch):
+    wrapper, log = counting_ffmpeg(tmp_path / "bin", FFMPEGS[-1])
+    monkeypatch.setenv("PATH", f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}")
+    probe_ffmpeg.cache_clear()
+    assert chosen_ffmpeg().path == str(wrapper)
+    assert probe_ffmpeg.cache_info().misses == 1  # the wheel's, also found, was not probed
