@@ -43,9 +43,9 @@ def make_source(path: Path, ffmpeg: str, audio_filter: str) -> Path:
     return path
 
 
-def cut_whole(source: Path, out: Path) -> tuple[Path, float]:
+def cut_whole(source: Path, out: Path, end_sec: float = 54.5) -> tuple[Path, float]:
     """The whole interview cut in 16:9 without captions; the clip and where it starts in the source."""
-    assert main(["cut", str(EPISODE), "--start", "0", "--end", "54.5", "--aspect", "16:9", "--no-captions",
+    assert main(["cut", str(EPISODE), "--start", "0", "--end", f"{end_sec}", "--aspect", "16:9", "--no-captions",
                  "--source", str(source), "--out", str(out)]) == 0
     clip = next((out / "speech-interview" / "clips").glob("*.mp4"))
     return clip, json.loads(clip.with_suffix(".json").read_text())["start_sec"]
@@ -110,3 +110,20 @@ def test_levelling_does_not_raise_the_room_noise_in_pauses(quiet_host, ffmpeg_bi
                - loudness_of(source, ffmpeg_binary, turns("Maria")))  # the guest is not levelled: the clip's own gain
     raised = rms_of(clip, ffmpeg_binary, shifted(pauses(), start)) - rms_of(source, ffmpeg_binary, pauses())
     assert raised <= overall + 2.0
+
+
+def test_the_limiter_holds_the_peaks_without_pumping_the_steady_sound_around_them(tmp_path, ffmpeg_binary):
+    """A steady tone (as a held vowel) with a click every second: the tone's level stays put between clicks."""
+    clicks = "aevalsrc='0.9*sin(2*PI*3000*t)*lt(mod(t\\,1)\\,0.002)':s=48000:d=20"
+    source = make_source(tmp_path / "tone.mkv", ffmpeg_binary,
+                         f"atrim=0:20,volume=0[v];sine=f=440:r=48000:d=20,volume=0.05[t];{clicks}[c];[v][t][c]amix=inputs=3:duration=first,volume=3")
+    clip, _ = cut_whole(source, tmp_path / "out", 20.0)
+    result = subprocess.run([ffmpeg_binary, "-nostdin", "-i", str(clip), "-vn", "-af",
+                             "asetnsamples=n=2400,astats=metadata=1:reset=1:measure_perchannel=none:measure_overall=RMS_level,"
+                             "ametadata=mode=print:key=lavfi.astats.Overall.RMS_level", "-f", "null", "-"],
+                            capture_output=True, text=True, check=True)
+    times = [float(t) for t in re.findall(r"pts_time:([\d.]+)", result.stderr)]
+    levels = [float(v) for v in re.findall(r"RMS_level=(-?[\d.]+)", result.stderr)]
+    steady = [level for time, level in zip(times, levels) if 1.0 < time < 18.0 and 0.15 < time % 1 < 0.85]
+    assert max(steady) - min(steady) <= 1.0, "no gain riding between the clicks"
+    assert read_loudness(clip).true_peak_dbtp <= -1.0
