@@ -222,7 +222,7 @@ def run_clip_job(job: ClipJob, environment, on_event: Events = lambda message: N
         info = read_media_info(source.path)
         speech, loudness = speech_heard(str(source.path), offset, span) if info.has_audio else (None, None)
         if speech and not options.exact:
-            span = snap_to_speech(span, speech.voiced)
+            span = snap_to_speech(span, speech.voiced, speech.levels)
             source, offset = job.sources.locate(span.start_sec, span.end_sec)
         cut = ClipCut(str(source.path), offset, span.duration_sec, "", has_audio=info.has_audio, loudness=loudness)
         cut = planned_sound(episode, span, speech, cut)

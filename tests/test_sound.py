@@ -127,3 +127,64 @@ def test_the_limiter_holds_the_peaks_without_pumping_the_steady_sound_around_the
     steady = [level for time, level in zip(times, levels) if 1.0 < time < 18.0 and 0.15 < time % 1 < 0.85]
     assert max(steady) - min(steady) <= 1.0, "no gain riding between the clicks"
     assert read_loudness(clip).true_peak_dbtp <= -1.0
+
+
+WORD_GAP_SEC = 0.04
+
+
+def bursts_words() -> list[tuple[float, float]]:
+    """(onset, end) of 'words': connected speech with 40 ms gaps, 0.3–0.6 s each, from 1 s to 29 s."""
+    words, at, step = [], 1.0, 0
+    while at < 29.0:
+        length = 0.3 + 0.1 * (step * 7 % 4)
+        words.append((round(at, 3), round(at + length, 3)))
+        at += length + WORD_GAP_SEC
+        step += 1
+    return words
+
+
+def make_bursts_source(path: Path, ffmpeg: str) -> Path:
+    """Words as 180 Hz tones rising and falling in level within each word (never silent inside),
+    between them 40 ms of faint noise: the quietest moments are the gaps."""
+    import array
+    import math
+    import random
+    import wave
+
+    rate, rng, words = 48000, random.Random(7), bursts_words()
+    samples = array.array("h", (int(rng.gauss(0, 30)) for _ in range(rate * 30)))
+    for onset, end in words:
+        for i in range(int(onset * rate), int(end * rate)):
+            t = i / rate - onset
+            envelope = min(1.0, t / 0.01, (end - onset - t) / 0.01) * (0.6 + 0.4 * math.cos(2 * math.pi * 5 * t))
+            samples[i] += int(8000 * envelope * math.sin(2 * math.pi * 180 * i / rate))
+    with wave.open(str(path.with_suffix(".wav")), "wb") as writer:
+        writer.setnchannels(1)
+        writer.setsampwidth(2)
+        writer.setframerate(rate)
+        writer.writeframes(samples.tobytes())
+    subprocess.run([ffmpeg, "-nostdin", "-y", "-v", "error", "-f", "lavfi", "-i", "color=c=gray:s=320x180:r=30:d=30",
+                    "-i", str(path.with_suffix(".wav")), "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "pcm_s16le",
+                    "-shortest", str(path)], check=True)
+    return path
+
+
+@pytest.mark.parametrize("exact", [False, True], ids=["snapped", "exact"])
+def test_a_start_and_end_inside_words_move_to_the_gaps_between_words_unless_exact(tmp_path, ffmpeg_binary, exact):
+    words = bursts_words()
+    source = make_bursts_source(tmp_path / "words.mkv", ffmpeg_binary)
+    inside = [words[12], words[30]]  # cut in the middle of these words
+    start, end = ((onset + end) / 2 for onset, end in inside)
+    assert main(["cut", str(EPISODE), "--start", f"{start:.3f}", "--end", f"{end:.3f}", "--aspect", "16:9", "--no-captions",
+                 "--source", str(source), "--out", str(tmp_path / "out"), *(["--exact"] if exact else [])]) == 0
+    facts = json.loads(next((tmp_path / "out" / "speech-interview" / "clips").glob("*.json")).read_text())
+    gaps = [(a[1], b[0]) for a, b in zip(words, words[1:])]
+
+    def in_a_gap(time: float) -> bool:
+        return any(a - 0.015 <= time <= b + 0.015 for a, b in gaps)
+
+    if exact:
+        assert (facts["start_sec"], facts["end_sec"]) == pytest.approx((start, end), abs=0.001)
+    else:
+        assert in_a_gap(facts["start_sec"]) and in_a_gap(facts["end_sec"]), (facts["start_sec"], facts["end_sec"])
+        assert abs(facts["start_sec"] - start) <= 0.5 and abs(facts["end_sec"] - end) <= 0.5
