@@ -57,6 +57,7 @@ CAPABILITIES = (
     Capability("aac", "encoder", "AAC audio"),
     Capability("ass", "filter", "burned-in captions (libass)"),
     Capability("loudnorm", "filter", "loudness normalisation"),
+    Capability("alimiter", "filter", "true peaks held under the limit"),
     Capability("showwavespic", "filter", "audiogram waveforms"),
     Capability("boxblur", "filter", "the blurred fill"),
     Capability("astats", "filter", "finding the speech in a clip"),
