@@ -188,3 +188,4 @@ def test_a_start_and_end_inside_words_move_to_the_gaps_between_words_unless_exac
     else:
         assert in_a_gap(facts["start_sec"]) and in_a_gap(facts["end_sec"]), (facts["start_sec"], facts["end_sec"])
         assert abs(facts["start_sec"] - start) <= 0.5 and abs(facts["end_sec"] - end) <= 0.5
+
