@@ -3,6 +3,8 @@
 - Peaky speech: the espeak-ng interview 6 dB down with a near-full-scale click every 0.9 s (the
   source of tests/test_sound.py). Before: the two-pass linear loudnorm clipper used until now,
   reproduced here; after: clipper's own cut. Loudness and true peak read after AAC.
+- Pumping: a steady 440 Hz tone with a full-scale click every second; how far its level moves
+  between the clicks (the limiter should only touch the clicks).
 - A quiet host: the interview with the host's lines 5 dB down. The host-guest difference (EBU R128
   loudness of each one's lines) in the source and in the clip; the room noise in the pauses of a
   second or more, against the clip's overall gain (the guest's change).
@@ -85,6 +87,32 @@ def peaky_rows(work: Path) -> list[str]:
     ]
 
 
+TONE = ("atrim=0:20,volume=0[v];sine=f=440:r=48000:d=20,volume=0.05[t];"
+        "aevalsrc='0.9*sin(2*PI*3000*t)*lt(mod(t\\,1)\\,0.002)':s=48000:d=20[c];[v][t][c]amix=inputs=3:duration=first,volume=3")
+
+
+def steady_range(path: Path) -> float:
+    """How far (dB) the level of 50 ms windows moves between the clicks (0.15-0.85 s after each)."""
+    result = subprocess.run([find_ffmpeg(), "-nostdin", "-i", str(path), "-vn", "-af",
+                             "asetnsamples=n=2400,astats=metadata=1:reset=1:measure_perchannel=none:measure_overall=RMS_level,"
+                             "ametadata=mode=print:key=lavfi.astats.Overall.RMS_level", "-f", "null", "-"],
+                            capture_output=True, text=True, check=True)
+    times = [float(t) for t in re.findall(r"pts_time:([\d.]+)", result.stderr)]
+    levels = [float(v) for v in re.findall(r"RMS_level=(-?[\d.]+)", result.stderr)]
+    steady = [level for time, level in zip(times, levels) if 1.0 < time < 18.0 and 0.15 < time % 1 < 0.85]
+    return max(steady) - min(steady)
+
+
+def pumping_row(work: Path) -> str:
+    source = make_source(work / "tone.mkv", find_ffmpeg(), TONE)
+    before = steady_range(linear_loudnorm(source, work / "tone.m4a"))
+    subprocess.run([str(Path(sys.executable).parent / "clipper"), "cut", str(EPISODE), "--start", "0", "--end", "20",
+                    "--aspect", "16:9", "--no-captions", "--source", str(source), "--out", str(work / "tone")],
+                   check=True, capture_output=True)
+    after = steady_range(next((work / "tone" / "speech-interview" / "clips").glob("*.mp4")))
+    return f"| pumping: a steady tone's level between clicks (0 dBFS, every 1 s), max - min | {before:.1f} dB | {after:.1f} dB |"
+
+
 def host_rows(work: Path) -> list[str]:
     ffmpeg = find_ffmpeg()
     host = "+".join(f"between(t,{a - 0.05:.3f},{b + 0.05:.3f})" for a, b in turns("Alexey"))
@@ -100,20 +128,20 @@ def host_rows(work: Path) -> list[str]:
     ]
 
 
-def landed_in_gaps(levels, words: list[tuple[float, float]]) -> tuple[int, int]:
-    """(starts landing in a gap, starts tried): a start in the middle of each word inside continuous speech."""
+def landed_in_gaps(levels, words: list[tuple[float, float]]) -> tuple[int, int, int]:
+    """(starts left in a gap without snapping, snapped starts landing in one, starts tried): a start in
+    the middle of each word said inside continuous speech."""
     voiced = voiced_intervals(levels)
     gaps = [(a[1], b[0]) for a, b in zip(words, words[1:])]
-    tried = landed = 0
-    for onset, end in words:
-        at = (onset + end) / 2
-        if not any(a < at - SNAP_REACH_SEC and b > at + SNAP_REACH_SEC for a, b in voiced):
-            continue
-        span = ClipSpan(0, "", Chapter("", 0.0, at + 10.0), at, at + 10.0, (), "")
-        start = snap_to_speech(span, voiced, levels).start_sec
-        tried += 1
-        landed += any(a - 0.02 <= start <= b + 0.02 for a, b in gaps)
-    return landed, tried
+
+    def in_a_gap(time: float) -> bool:
+        return any(a - 0.02 <= time <= b + 0.02 for a, b in gaps)
+
+    middles = [(onset + end) / 2 for onset, end in words]
+    inside = [at for at in middles if any(a < at - SNAP_REACH_SEC and b > at + SNAP_REACH_SEC for a, b in voiced)]
+    snapped = [snap_to_speech(ClipSpan(0, "", Chapter("", 0.0, at + 10.0), at, at + 10.0, (), ""), voiced, levels).start_sec
+               for at in inside]
+    return sum(map(in_a_gap, inside)), sum(map(in_a_gap, snapped)), len(inside)
 
 
 def snap_rows(work: Path) -> list[str]:
@@ -122,15 +150,16 @@ def snap_rows(work: Path) -> list[str]:
 
     espeak = landed_in_gaps(levels_of(SPEECH / "interview.opus", 55), [(w["onset_sec"], w["end_sec"]) for w in WORDS])
     tones = landed_in_gaps(levels_of(make_bursts_source(work / "words.mkv", find_ffmpeg()), 30), bursts_words())
-    return [f"| --start inside a word ({name}): lands in a gap between words | 0 of {tried} | {landed} of {tried} ({landed / tried:.0%}) |"
-            for name, (landed, tried) in (("espeak interview", espeak), ("synthetic words", tones))]
+    return [f"| --start in the middle of a word ({name}): lands in a gap between words (±20 ms) | {before} of {tried} "
+            f"| {after} of {tried} ({after / tried:.0%}) |"
+            for name, (before, after, tried) in (("espeak interview", espeak), ("synthetic words", tones))]
 
 
 def sound_report() -> str:
     """The "## Sound" section of BENCHMARKS.md."""
     with tempfile.TemporaryDirectory(prefix="clipper-bench-sound-") as folder:
         work = Path(folder)
-        rows = peaky_rows(work) + host_rows(work) + snap_rows(work)
+        rows = peaky_rows(work) + [pumping_row(work)] + host_rows(work) + snap_rows(work)
     return "\n".join([
         "## Sound",
         "",
