@@ -13,13 +13,16 @@ Chapters: automatic chapters against the human ones of every episode with header
 Captions: caption onsets against the true word onsets of the speech fixture, before and after
 timing them to the voice (benchmarks/captions_bench.py).
 
+Sound: loudness and true peak of peaky speech, a quiet host levelled, cut points inside continuous
+speech (benchmarks/sound_bench.py).
+
 Text: clipper's own takeaways, quotes, keywords, intros and chapter titles, judged as a reader
 would, in two halves (benchmarks/text_bench.py).
 
 Growth: chapters and import on inputs of n and 2n, and the start-up of single commands
 (benchmarks/growth_bench.py).
 
-`bench.py` measures every part; `bench.py notes`, `bench.py clips`, `bench.py chapters`, `bench.py captions`, `bench.py text` or `bench.py growth`
+`bench.py` measures every part; `bench.py notes`, `bench.py clips`, `bench.py chapters`, `bench.py captions`, `bench.py sound`, `bench.py text` or `bench.py growth`
 measures those named and keeps the others' sections from the existing BENCHMARKS.md.
 """
 from __future__ import annotations
@@ -36,6 +39,7 @@ from pathlib import Path
 from captions_bench import captions_report
 from chapters_bench import chapter_rows, headed_episodes
 from clips_bench import clips_report
+from sound_bench import sound_report
 from text_bench import corpus_episodes, text_rows
 from growth_bench import HEADING as GROWTH_HEADING, growth_report
 
@@ -45,7 +49,7 @@ CORPUS = SHARED if SHARED.is_dir() else ROOT / "tests" / "data"
 EPISODES = CORPUS / "episodes" if (CORPUS / "episodes").is_dir() else CORPUS / "_podcast"
 PEOPLE = CORPUS / "people" if (CORPUS / "people").is_dir() else CORPUS / "_people"
 SEEDS = ROOT.parent / "shared" / "seeds" if (ROOT.parent / "shared" / "seeds").is_dir() else ROOT / "tests" / "data" / "seeds"
-HEADINGS = {"clips": "## Clips", "chapters": "## Automatic chapters", "captions": "## Caption timing",
+HEADINGS = {"clips": "## Clips", "chapters": "## Automatic chapters", "captions": "## Caption timing", "sound": "## Sound",
             "text": "## Text clipper writes", "growth": GROWTH_HEADING}  # the notes part is what comes before them
 CLIPPER = Path(sys.executable).parent / "clipper"
 
@@ -190,7 +194,7 @@ def main() -> None:
     A part that fails is reported and keeps its previous section; the others still run.
     """
     reports = {"notes": notes_report, "clips": clips_report, "chapters": chapters_report, "captions": captions_report,
-               "text": text_report, "growth": growth_report}
+               "sound": sound_report, "text": text_report, "growth": growth_report}
     parts = sys.argv[1:] or list(reports)
     if not set(parts) <= set(reports):
         sys.exit(f"usage: bench.py [{'] ['.join(reports)}]")

@@ -41,6 +41,7 @@ class Speech:
     start_sec: float
     end_sec: float
     voiced: tuple[Interval, ...]
+    levels: tuple[tuple[float, float], ...] = ()  # (time, dB) of the speech band every 10 ms, as heard
 
 
 @dataclass(frozen=True)

@@ -284,20 +284,24 @@ TAIL_SEC = 0.3  # kept after the last word
 _MIN_CLIP_SEC = 1.0
 
 
-def snap_to_speech(span: ClipSpan, voiced: tuple[tuple[float, float], ...]) -> ClipSpan:
+def snap_to_speech(span: ClipSpan, voiced: tuple[tuple[float, float], ...],
+                   levels: tuple[tuple[float, float], ...] = ()) -> ClipSpan:
     """`span` with its ends in pauses, from the voiced stretches heard around it (episode seconds):
     a breath before the first word, just after the last, no dead air after it; unchanged where no
-    speech is heard near an end, or where an end falls in speech that goes on past reach.
+    speech is heard near an end. An end that falls in speech going on past reach moves to the
+    quietest moment within reach (between two words), found in the speech band's 10 ms `levels`.
     """
-    start = _snapped_start(span.start_sec, voiced)
-    end = _snapped_end(span.end_sec, voiced, start)
+    start = _snapped_start(span.start_sec, voiced, levels)
+    end = _snapped_end(span.end_sec, voiced, start, levels)
     if end - start < _MIN_CLIP_SEC:
         return span
     return replace(span, start_sec=round(start, 3), end_sec=round(end, 3))
 
 
-def _snapped_start(at: float, voiced: tuple[tuple[float, float], ...]) -> float:
+def _snapped_start(at: float, voiced: tuple[tuple[float, float], ...], levels: tuple[tuple[float, float], ...]) -> float:
     first = next((stretch for stretch in voiced if stretch[1] > at), None)  # the stretch said at or after `at`
+    if first is not None and first[0] < at - SNAP_REACH_SEC:  # inside speech that began out of reach
+        return quietest_moment(at, levels)
     if first is None or not at - SNAP_REACH_SEC <= first[0] <= at + SNAP_REACH_SEC:
         return at
     before = [end for _, end in voiced if end <= first[0]]
@@ -305,16 +309,31 @@ def _snapped_start(at: float, voiced: tuple[tuple[float, float], ...]) -> float:
     return max(first[0] - BREATH_SEC, earliest, 0.0)
 
 
-def _snapped_end(at: float, voiced: tuple[tuple[float, float], ...], start: float) -> float:
+def _snapped_end(at: float, voiced: tuple[tuple[float, float], ...], start: float,
+                 levels: tuple[tuple[float, float], ...]) -> float:
     said = [stretch for stretch in voiced if start < stretch[1] and stretch[0] < at]  # heard inside the clip
     if not said:
         return at
     last_start, last_end = said[-1]
-    if last_end > at + SNAP_REACH_SEC:  # the clip ends inside speech that goes on: leave it
-        return at
+    if last_end > at + SNAP_REACH_SEC:  # the clip ends inside speech that goes on
+        return quietest_moment(at, levels) if last_start < at else at
     after = [begin for begin, _ in voiced if begin >= last_end]
     latest = (last_end + after[0]) / 2 if after else last_end + TAIL_SEC  # no later than mid-pause
     return min(last_end + TAIL_SEC, latest)
+
+
+QUIET_WINDOWS = 3  # the levels are summed over this many 10 ms windows: a gap between words, not a sample
+
+
+def quietest_moment(at: float, levels: tuple[tuple[float, float], ...]) -> float:
+    """The middle of the quietest 30 ms within SNAP_REACH_SEC of `at` (the nearest of equals); `at`
+    when no levels were heard there."""
+    near = [(time, 10 ** (level / 10) if level > -200 else 0.0) for time, level in levels if abs(time - at) <= SNAP_REACH_SEC]
+    if len(near) < QUIET_WINDOWS:
+        return at
+    windows = [(sum(power for _, power in near[i:i + QUIET_WINDOWS]), (near[i][0] + near[i + QUIET_WINDOWS - 1][0]) / 2 + 0.005)
+               for i in range(len(near) - QUIET_WINDOWS + 1)]
+    return min(windows, key=lambda window: (window[0], abs(window[1] - at)))[1]
 
 
 MAX_HOOK_CHARS = 90  # a question longer than this would cover the picture: the chapter's title is shown instead

@@ -15,8 +15,8 @@ from pathlib import Path
 from . import __version__, smart_cut
 from .chapters import episode_end_sec
 from .clip_graph import (
-    AUDIOGRAM_16_9, ASPECTS, LOUDNESS_SCAN, ClipCut, Fit, Framing, audio_args, audiogram_args, audiogram_card_args,
-    audiogram_layout, output_size, picture_bottom, video_args,
+    AUDIOGRAM_16_9, ASPECTS, LOUDNESS_LUFS, LOUDNESS_SCAN, ClipCut, Fit, Framing, audio_args, audiogram_args,
+    audiogram_card_args, audiogram_layout, loudness_probe_args, output_size, picture_bottom, video_args,
 )
 from .clips import (
     MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight,
@@ -25,8 +25,9 @@ from .clips import (
 from .errors import ChapterError, ClipperError
 from .caption_timing import Speech
 from .ffmpeg import (
-    Loudness, MediaInfo, detect_speech_and_loudness, read_media_info, run_ffmpeg, verify_media,
+    Loudness, MediaInfo, detect_speech_and_loudness, parse_loudness_summaries, read_media_info, run_ffmpeg, verify_media,
 )
+from .sound import limited_gain, probe_gains, speaker_gains, speaker_of_stretches
 from .model import ClipSpan, Episode
 from .outputs import atomic_path, clip_is_done, default_templates_dir, fingerprint, folder_lock, mark_clip_done, write_atomic
 from .platforms import PLATFORMS, fit_within_limits, platform_problems
@@ -225,9 +226,10 @@ def run_clip_job(job: ClipJob, environment, on_event: Events = lambda message: N
         info = read_media_info(source.path)
         speech, loudness = speech_heard(str(source.path), offset, span) if info.has_audio else (None, None)
         if speech and not options.exact:
-            span = snap_to_speech(span, speech.voiced)
+            span = snap_to_speech(span, speech.voiced, speech.levels)
             source, offset = job.sources.locate(span.start_sec, span.end_sec)
         cut = ClipCut(str(source.path), offset, span.duration_sec, "", has_audio=info.has_audio, loudness=loudness)
+        cut = planned_sound(episode, span, speech, cut)
         cues = caption_cues(episode, span, episode_end_sec(episode) or span.end_sec, speech)
         media, made = _make_media(episode, span, job.name, job.folder, cut, cues, options, environment, info, on_event)
         _write_texts(episode, span, job.name, job.folder, cues, media[0].name, environment)
@@ -248,12 +250,45 @@ def speech_heard(source: str, offset_sec: float, span: ClipSpan) -> tuple[Speech
     start), and the loudness of the clip itself, heard in one pass.
     """
     before = min(SPEECH_CONTEXT_SEC, offset_sec)
-    voiced, loudness = detect_speech_and_loudness(source, offset_sec - before, span.duration_sec + before + SPEECH_CONTEXT_SEC,
-                                                  LOUDNESS_SCAN, before, span.duration_sec)
+    voiced, levels, loudness = detect_speech_and_loudness(source, offset_sec - before, span.duration_sec + before + SPEECH_CONTEXT_SEC,
+                                                          LOUDNESS_SCAN, before, span.duration_sec)
     origin = span.start_sec - before
-    speech = Speech(origin, span.end_sec + SPEECH_CONTEXT_SEC, tuple((origin + start, origin + end) for start, end in voiced))
+    speech = Speech(origin, span.end_sec + SPEECH_CONTEXT_SEC, tuple((origin + start, origin + end) for start, end in voiced),
+                    tuple((origin + time, level) for time, level in levels))
     return speech, loudness
 # --- end of captions timed to the voice -----------------------------------------------------
+
+
+# --- broadcast sound (helper "sound"): speakers levelled, the limiter's gain probed ------------
+def planned_sound(episode: Episode, span: ClipSpan, speech: Speech | None, cut: ClipCut) -> ClipCut:
+    """`cut` with each quieter speaker raised to the loudest, and the overall gain that reaches the
+    target through the limiter: one more audio-only pass tries two gains (sound.limited_gain)."""
+    if not cut.loudness:
+        return cut
+    gains = (speaker_gains(speech.levels, speech.voiced, speaker_of_stretches(speech.voiced, voiced_lines(episode, span, speech)),
+                           (span.start_sec, span.end_sec)) if speech else ())
+    levelled = replace(cut, loudness=replace(cut.loudness, stretch_gains=gains))
+    tried = probe_gains(cut.loudness.integrated_lufs, LOUDNESS_LUFS)
+    reached = parse_loudness_summaries(run_ffmpeg(loudness_probe_args(levelled, tried), what="trying the clip's loudness"))
+    if len(reached) != len(tried):
+        return levelled
+    return replace(levelled, loudness=replace(levelled.loudness, gain_db=limited_gain(tried, reached, LOUDNESS_LUFS)))
+
+
+def voiced_lines(episode: Episode, span: ClipSpan, speech: Speech) -> tuple[tuple[str, float, float], ...]:
+    """(who, start, end) of each line heard around the clip, placed on the voice as its captions are."""
+    from .caption_timing import SpokenLine, time_words
+    from .clips import line_spans
+    from .summary import clean_speech
+
+    near = [(line.who, SpokenLine(text, start, end)) for line, start, end in line_spans(episode, episode_end_sec(episode) or span.end_sec)
+            if start < speech.end_sec and end > speech.start_sec and (text := clean_speech(line.text))]
+    placed: dict[int, tuple[float, float]] = {}
+    for word in time_words([line for _, line in near], speech):
+        first, last = placed.get(word.line, (word.start_sec, word.end_sec))
+        placed[word.line] = (min(first, word.start_sec), max(last, word.end_sec))
+    return tuple((near[index][0] or "", *times) for index, times in sorted(placed.items()))
+# --- end of broadcast sound -------------------------------------------------------------------
 
 
 def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: ClipCut, cues, options: CutOptions,

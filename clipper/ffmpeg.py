@@ -58,6 +58,7 @@ CAPABILITIES = (
     Capability("aac", "encoder", "AAC audio"),
     Capability("ass", "filter", "burned-in captions (libass)"),
     Capability("loudnorm", "filter", "loudness normalisation"),
+    Capability("alimiter", "filter", "true peaks held under the limit"),
     Capability("showwavespic", "filter", "audiogram waveforms"),
     Capability("boxblur", "filter", "the blurred fill"),
     Capability("astats", "filter", "finding the speech in a clip"),
@@ -431,13 +432,26 @@ def _seconds(match: re.Match) -> float:
 
 
 @dataclass(frozen=True)
+class StretchGain:
+    """A gain (dB) over a stretch of a clip (seconds from its start), reached by short ramps outside it."""
+
+    start_sec: float
+    end_sec: float
+    gain_db: float
+
+
+@dataclass(frozen=True)
 class Loudness:
-    """EBU R128 figures of a stretch of audio, as loudnorm's first pass reports them."""
+    """EBU R128 figures of a stretch of audio, as loudnorm's first pass reports them; and, once the
+    clip is planned (clipper.sound), the gains that bring it to the target (clip_graph._normalised).
+    """
 
     integrated_lufs: float
     true_peak_dbtp: float
     range_lu: float
     threshold_lufs: float
+    gain_db: float | None = None  # the overall gain before the limiter, found by a probe; None: target - integrated
+    stretch_gains: tuple[StretchGain, ...] = ()  # a quieter speaker's voiced stretches, raised to the others
 
 
 def parse_loudnorm_report(text: str) -> Loudness | None:
@@ -527,11 +541,23 @@ def detect_speech(path: str | Path, start_sec: float, duration_sec: float) -> tu
     return voiced_intervals(parse_speech_levels(stderr))
 
 
-def detect_speech_and_loudness(path: str | Path, start_sec: float, duration_sec: float, measure: str,
-                               measure_from_sec: float, measure_sec: float) -> tuple[tuple[tuple[float, float], ...], Loudness | None]:
-    """detect_speech and loudnorm's first pass (`measure`, over its own stretch) in one run of ffmpeg."""
+def detect_speech_and_loudness(path: str | Path, start_sec: float, duration_sec: float, measure: str, measure_from_sec: float,
+                               measure_sec: float) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...], Loudness | None]:
+    """detect_speech, the levels it was found in (as parse_speech_levels) and loudnorm's first pass
+    (`measure`, over its own stretch), in one run of ffmpeg."""
     from .caption_timing import voiced_intervals
 
     stderr = run_ffmpeg(audio_analysis_args(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec),
                         what="listening to the clip (speech and loudness)")
-    return voiced_intervals(parse_speech_levels(stderr)), parse_loudnorm_report(stderr)
+    levels = parse_speech_levels(stderr)
+    return voiced_intervals(levels), levels, parse_loudnorm_report(stderr)
+
+
+_SUMMARY_LOUDNESS = re.compile(r"\[Parsed_ebur128_(\d+) @ [^\]]*\] Summary:\s+Integrated loudness:\s+I:\s+(-?[\d.]+) LUFS")
+
+
+def parse_loudness_summaries(text: str) -> tuple[float, ...]:
+    """The integrated loudness (LUFS) of each ebur128 filter's summary in ffmpeg's stderr, sorted;
+    a filter's last summary counts (ffmpeg may set a graph up, and so sum up, more than once)."""
+    last = {instance: float(value) for instance, value in _SUMMARY_LOUDNESS.findall(text)}
+    return tuple(sorted(last.values()))
