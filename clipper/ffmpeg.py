@@ -478,3 +478,26 @@ def detect_speech_and_loudness(path: str | Path, start_sec: float, duration_sec:
     stderr = run_ffmpeg(audio_analysis_args(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec),
                         what="listening to the clip (speech and loudness)")
     return voiced_intervals(parse_speech_levels(stderr)), parse_loudnorm_report(stderr)
+
+
+# --- frames for finding the speakers' tiles (helper "layouts") -------------------------------
+def gray_frames_args(path: str | Path, start_sec: float, duration_sec: float, size: tuple[int, int], fps: float,
+                     output: str | Path) -> list[str]:
+    """ffmpeg arguments writing `fps` small grey frames a second of the stretch, raw, one byte a pixel."""
+    return ["-ss", f"{start_sec:.3f}", "-t", f"{duration_sec:.3f}", "-i", input_argument(path), "-an", "-sn", "-dn",
+            "-vf", f"fps={fps},scale={size[0]}:{size[1]},format=gray", "-f", "rawvideo", "-y", str(output)]
+
+
+def read_gray_frames(path: str | Path, start_sec: float, duration_sec: float, size: tuple[int, int], fps: float):  # noqa: ANN201
+    """The stretch's frames as tiles.GrayFrames (`size`, grey, `fps` a second)."""
+    import tempfile
+
+    from .tiles import GrayFrames
+
+    with tempfile.TemporaryDirectory(prefix="clipper-") as work:
+        raw = Path(work) / "frames.gray"
+        run_ffmpeg(gray_frames_args(path, start_sec, duration_sec, size, fps, raw), what="looking for the speakers' tiles")
+        data = raw.read_bytes()
+    frame = size[0] * size[1]
+    return GrayFrames(size[0], size[1], fps, tuple(data[i:i + frame] for i in range(0, len(data) - frame + 1, frame)))
+# --- end of frames for the speakers' tiles --------------------------------------------------
