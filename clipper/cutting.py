@@ -301,7 +301,7 @@ def clip_framing(episode: Episode, span: ClipSpan, cut: ClipCut, size: tuple[int
     asked = options.layout or options.fit
     if not ASPECTS[options.aspect]:
         return Framing(size, source_size, Layout.NONE)
-    if asked in ("blur", "crop") or (not asked and options.aspect != "9:16" and not options.tiles):
+    if asked in ("blur", "crop") or (not asked and options.aspect != "9:16"):
         return Framing(size, source_size, Layout(asked or "blur"))
     turns = clip_turns(episode, span)
     frames = read_gray_frames(cut.source, cut.offset_sec, cut.duration_sec, _analysis_size(info), TILE_FPS)
