@@ -25,7 +25,7 @@ from .ffmpeg import (
     Loudness, MediaInfo, detect_speech_and_loudness, read_gray_frames, read_media_info, run_ffmpeg, verify_media,
 )
 from .tiles import (
-    Sides, Tiles, Turn, assign_sides, find_tiles, parse_tiles, resolve_tiles, speaker_shots, tile_motion,
+    GrayFrames, Sides, Tiles, Turn, assign_sides, find_tiles, parse_tiles, resolve_tiles, speaker_shots, tile_motion,
 )
 from .model import ClipSpan, Episode
 from .outputs import atomic_path, clip_is_done, default_templates_dir, fingerprint, folder_lock, mark_clip_done, write_atomic
@@ -304,8 +304,7 @@ def clip_framing(episode: Episode, span: ClipSpan, cut: ClipCut, size: tuple[int
     if asked in ("blur", "crop") or (not asked and options.aspect != "9:16"):
         return Framing(size, source_size, Layout(asked or "blur"))
     turns = clip_turns(episode, span)
-    frames = read_gray_frames(cut.source, cut.offset_sec, cut.duration_sec, _analysis_size(info), TILE_FPS)
-    found = find_tiles(frames)
+    found, frames = _look_for_tiles(cut, info, whole=asked == "speaker" and not options.tiles)
     tiles = found or (Tiles((0.0, 0.5), (0.5, 1.0)) if asked or options.tiles else None)
     sides = _sides(episode, frames, tiles, turns, options)
     layout = _chosen_layout(asked, found, sides)
@@ -321,6 +320,19 @@ def clip_framing(episode: Episode, span: ClipSpan, cut: ClipCut, size: tuple[int
 
 TILE_FPS = 4  # frames a second looked at to find the tiles and who moves
 TILE_WIDTH = 160
+MIN_KEYFRAMES = 3  # fewer keyframes in the clip than this tell nothing: every frame is looked at
+
+
+def _look_for_tiles(cut: ClipCut, info: MediaInfo, whole: bool) -> tuple[Tiles | None, GrayFrames | None]:
+    """The tiles, looked for in the clip's keyframes first (a glance: a one-person recording costs
+    next to nothing more), then in every frame, at TILE_FPS, when they show a seam (or there are
+    too few, or the frames are needed anyway: `whole`); those frames come back too, for who moves when."""
+    size = _analysis_size(info)
+    glance = read_gray_frames(cut.source, cut.offset_sec, cut.duration_sec, size, None)
+    if len(glance.frames) >= MIN_KEYFRAMES and not whole and not find_tiles(glance):
+        return None, None
+    frames = read_gray_frames(cut.source, cut.offset_sec, cut.duration_sec, size, TILE_FPS)
+    return find_tiles(frames), frames
 
 
 def _analysis_size(info: MediaInfo) -> tuple[int, int]:
@@ -336,12 +348,13 @@ def clip_turns(episode: Episode, span: ClipSpan) -> list[Turn]:
             for line, start, end in lines if line.who and end > span.start_sec and start < span.end_sec]
 
 
-def _sides(episode: Episode, frames, tiles: Tiles | None, turns: list[Turn], options: CutOptions) -> Sides | None:  # noqa: ANN001
+def _sides(episode: Episode, frames: GrayFrames | None, tiles: Tiles | None, turns: list[Turn],
+           options: CutOptions) -> Sides | None:
     from .summary import speaker_names
 
     if options.tiles:
         return resolve_tiles(parse_tiles(options.tiles), speaker_names(episode))
-    return assign_sides(tile_motion(frames, tiles), turns) if tiles else None
+    return assign_sides(tile_motion(frames, tiles), turns) if tiles and frames else None
 
 
 def _chosen_layout(asked: str, found: Tiles | None, sides: Sides | None) -> Layout:
