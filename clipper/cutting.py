@@ -296,7 +296,8 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
 def clip_framing(episode: Episode, span: ClipSpan, cut: ClipCut, size: tuple[int, int], options: CutOptions,
                  info: MediaInfo, on_event: Events) -> Framing:
     """How the clip's frame is filled: as asked, else the best the recording allows (9:16: two
-    people's tiles found, and whose is which → speaker; else blur). 16:9 keeps the source's frame."""
+    people's tiles found, and whose is which → speaker; two tiles but no clear answer → split; else
+    blur; --tiles alone → speaker). 1:1 keeps blur unless asked, 16:9 the source's frame."""
     source_size = (info.width, info.height)
     asked = options.layout or options.fit
     if not ASPECTS[options.aspect]:
@@ -307,8 +308,8 @@ def clip_framing(episode: Episode, span: ClipSpan, cut: ClipCut, size: tuple[int
     found, frames = _look_for_tiles(cut, info, whole=asked == "speaker" and not options.tiles)
     tiles = found or (Tiles((0.0, 0.5), (0.5, 1.0)) if asked or options.tiles else None)
     sides = _sides(episode, frames, tiles, turns, options)
-    layout = _chosen_layout(asked, found, sides)
-    on_event(f"layout: {layout.value} ({_said(found, sides, options, episode)})")
+    layout = _chosen_layout(asked or ("speaker" if options.tiles else ""), found, sides)
+    on_event(f"layout: {layout.value} ({_said(found, sides, options)})")
     if layout in (Layout.BLUR, Layout.CROP):
         return Framing(size, source_size, layout)
     shots = speaker_shots(turns, sides, cut.duration_sec) if sides else ()
@@ -365,7 +366,7 @@ def _chosen_layout(asked: str, found: Tiles | None, sides: Sides | None) -> Layo
     return Layout.SPLIT if found else Layout.BLUR
 
 
-def _said(found: Tiles | None, sides: Sides | None, options: CutOptions, episode: Episode) -> str:
+def _said(found: Tiles | None, sides: Sides | None, options: CutOptions) -> str:
     """What was found, in words: "two tiles found: Alexey left, Maria right"."""
     where = "two tiles found" if found else "no two tiles found" + (": the halves taken" if options.tiles or options.layout else "")
     if not sides:
