@@ -3,6 +3,7 @@ functions on small grey frames made here (bytes, one per pixel)."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -123,3 +124,27 @@ def test_tiles_names_are_speaker_labels_or_peoples_names_in_any_case():
     assert sides.side_of("Alexey") is Side.RIGHT and sides.side_of("Maria") is Side.LEFT
     with pytest.raises(ClipperError, match="nobody called 'Bob' speaks in this episode; use one of Alexey, Maria"):
         resolve_tiles(parse_tiles("Bob=left"), names)
+
+
+def test_speaker_layout_is_one_crop_moved_at_the_cuts_and_split_stacks_two():
+    from clipper.clip_graph import ClipCut, Framing, Layout, video_args
+
+    tiles = Tiles((0.0, 0.4875), (0.5125, 1.0))
+    shots = (Shot(Side.LEFT, 0, 4), Shot(Side.RIGHT, 4, 12), Shot(Side.LEFT, 12, 16))
+    cut = ClipCut("in.mp4", 0, 16, "out.mp4", has_audio=False)
+    graph = " ".join(video_args(cut, Framing((1080, 1920), (640, 360), Layout.SPEAKER, tiles, shots), None, Path(".")))
+    # 202x360 (9:16) around each tile's centre: 312 px wide from 0 and from 328
+    assert "crop=202:360:x=54+328*(gte(t\\,4.000)*lt(t\\,12.000)):y=0" in graph and "split" not in graph
+    graph = " ".join(video_args(cut, Framing((1080, 1920), (640, 360), Layout.SPLIT, tiles), None, Path(".")))
+    assert "crop=312:276:0:42" in graph and "crop=312:276:328:42" in graph and "vstack" in graph
+
+
+@pytest.mark.parametrize(("asked", "found", "clear", "layout"), [
+    ("", True, True, "speaker"), ("", True, False, "split"), ("", False, False, "blur"), ("split", True, True, "split"),
+    ("speaker", False, False, "speaker"),
+])
+def test_the_default_layout_is_the_best_the_picture_allows(asked, found, clear, layout):
+    from clipper.cutting import _chosen_layout
+
+    sides = Sides((("A", Side.LEFT), ("B", Side.RIGHT)), clear)
+    assert _chosen_layout(asked, Tiles((0, 0.5), (0.5, 1)) if found else None, sides).value == layout
