@@ -22,7 +22,10 @@ would, in two halves (benchmarks/text_bench.py).
 Growth: chapters and import on inputs of n and 2n, and the start-up of single commands
 (benchmarks/growth_bench.py).
 
-`bench.py` measures every part; `bench.py notes`, `bench.py clips`, `bench.py chapters`, `bench.py captions`, `bench.py sound`, `bench.py text` or `bench.py growth`
+Layouts: what each `clipper cut --layout` costs on a two-tile recording, and finding the tiles
+(benchmarks/layouts_bench.py).
+
+`bench.py` measures every part; `bench.py notes`, `bench.py clips`, `bench.py chapters`, `bench.py captions`, `bench.py sound`, `bench.py text`, `bench.py growth` or `bench.py layouts`
 measures those named and keeps the others' sections from the existing BENCHMARKS.md.
 """
 from __future__ import annotations
@@ -42,6 +45,7 @@ from clips_bench import clips_report
 from sound_bench import sound_report
 from text_bench import corpus_episodes, text_rows
 from growth_bench import HEADING as GROWTH_HEADING, growth_report
+from layouts_bench import layouts_report
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -50,7 +54,8 @@ EPISODES = CORPUS / "episodes" if (CORPUS / "episodes").is_dir() else CORPUS / "
 PEOPLE = CORPUS / "people" if (CORPUS / "people").is_dir() else CORPUS / "_people"
 SEEDS = ROOT.parent / "shared" / "seeds" if (ROOT.parent / "shared" / "seeds").is_dir() else ROOT / "tests" / "data" / "seeds"
 HEADINGS = {"clips": "## Clips", "chapters": "## Automatic chapters", "captions": "## Caption timing", "sound": "## Sound",
-            "text": "## Text clipper writes", "growth": GROWTH_HEADING}  # the notes part is what comes before them
+            "text": "## Text clipper writes", "growth": GROWTH_HEADING,
+            "layouts": "## Layouts"}  # the notes part is what comes before them
 CLIPPER = Path(sys.executable).parent / "clipper"
 
 
@@ -194,7 +199,7 @@ def main() -> None:
     A part that fails is reported and keeps its previous section; the others still run.
     """
     reports = {"notes": notes_report, "clips": clips_report, "chapters": chapters_report, "captions": captions_report,
-               "sound": sound_report, "text": text_report, "growth": growth_report}
+               "sound": sound_report, "text": text_report, "growth": growth_report, "layouts": layouts_report}
     parts = sys.argv[1:] or list(reports)
     if not set(parts) <= set(reports):
         sys.exit(f"usage: bench.py [{'] ['.join(reports)}]")

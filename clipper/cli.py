@@ -244,7 +244,12 @@ def _add_cut(commands) -> None:  # noqa: ANN001
     parser.add_argument("--max-seconds", type=float, default=60.0, metavar="S", help="longest highlight (default 60)")
     parser.add_argument("--source", default="", metavar="URL|FILE", help="video to cut from (default: the episode's YouTube link)")
     parser.add_argument("--aspect", default="9:16", choices=["9:16", "1:1", "16:9"], help="frame (default 9:16, 1080x1920)")
-    parser.add_argument("--fit", default="blur", choices=["blur", "crop"], help="fill a taller frame with a blurred copy (default) or crop the centre")
+    parser.add_argument("--layout", default="", choices=["blur", "crop", "split", "speaker"],
+                        help="fill a tall frame: the picture over a blurred copy, the centre cropped, two side-by-side "
+                             "people stacked, or the crop on whoever speaks (default: the best the recording allows)")
+    parser.add_argument("--fit", default="", choices=["blur", "crop"], help="the same as --layout blur|crop (its older name)")
+    parser.add_argument("--tiles", default="", metavar='"NAME=left,NAME=right"',
+                        help="whose tile is which in a side-by-side recording, instead of finding it from the picture")
     parser.add_argument("--no-captions", action="store_true", help="no burned-in captions")
     parser.add_argument("--caption-style", default="plain", choices=["plain", "active-word"],
                         help="active-word: the word being said lights up (karaoke); default plain")
@@ -276,7 +281,7 @@ def _run_cut(args: argparse.Namespace) -> int:
     options = CutOptions(args.episode, tuple(args.clip), args.all, args.start, args.end, args.source, args.aspect, args.fit,
                          not args.no_captions, args.audio_only, args.whole, args.max_seconds, tuple(args.platform),
                          args.out, args.people, args.templates, args.force, args.ffmpeg,
-                         args.exact, args.caption_style)
+                         args.exact, args.caption_style, args.layout, args.tiles)
     progress = _Progress()
     report = api.cut_clips(options, on_event=progress)
     if report.source not in progress.printed:

@@ -9,6 +9,7 @@ from pathlib import Path
 import ffmpeg
 
 from .ffmpeg import Loudness, input_argument
+from .tiles import Shot, Side, Tiles
 
 FPS = 30
 LOUDNESS_LUFS = -14.0  # social platforms' usual target (EBU R128 integrated)
@@ -34,12 +35,17 @@ _AUDIO_ENCODE = {"acodec": "aac", "audio_bitrate": "160k", "ar": SAMPLE_RATE, "m
                  "use_editlist": 0, "f": "mp4"}
 
 
-class Fit(Enum):
+class Layout(Enum):
     """How a picture fills a frame of another shape."""
 
     BLUR = "blur"  # the whole picture over a blurred, enlarged copy of itself
     CROP = "crop"  # the centre, cropped to the frame's shape
+    SPLIT = "split"  # two people side by side, stacked: the left tile above the right
+    SPEAKER = "speaker"  # the tile of whoever speaks, cropped to the frame, cut from one to the other
     NONE = "none"  # the frame has the source's shape: scaled at most
+
+
+Fit = Layout  # its name before split and speaker came
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,9 @@ class ClipCut:
 class Framing:
     size: tuple[int, int]  # the clip's frame
     source_size: tuple[int, int]
-    fit: Fit
+    fit: Layout
+    tiles: Tiles | None = None  # split and speaker: the two people's tiles in the source
+    shots: tuple[Shot, ...] = ()  # speaker: which tile, when (seconds from the clip's start)
 
 
 def output_size(aspect: str, source_width: int, source_height: int) -> tuple[int, int]:
@@ -65,7 +73,13 @@ def output_size(aspect: str, source_width: int, source_height: int) -> tuple[int
 
 
 def picture_bottom(framing: Framing) -> int | None:
-    """Where the picture ends in a frame with a blurred fill (the fill band begins), else None."""
+    """Where the picture ends in a frame with a blurred fill (the fill band begins), else None.
+
+    split: just above the seam between the two stacked pictures, so that captions lie over it
+    rather than over a face or the lower picture's name tag.
+    """
+    if framing.fit is Layout.SPLIT:
+        return framing.size[1] // 2 - framing.size[1] // 40
     if framing.fit is not Fit.BLUR:
         return None
     width, height = framing.size
@@ -180,6 +194,8 @@ def _frame(video, framing: Framing):  # noqa: ANN001, ANN202 - ffmpeg-python nod
     width, height = framing.size
     if framing.fit is Fit.NONE:
         return video if framing.size == framing.source_size else video.filter("scale", width, height)
+    if framing.fit in (Layout.SPLIT, Layout.SPEAKER) and framing.tiles:
+        return _split(video, framing) if framing.fit is Layout.SPLIT else _follow_speaker(video, framing)
     if framing.fit is Fit.CROP:  # crop at the source's size first: scaling up the whole picture buys nothing
         return (video.filter("crop", f"min(iw,ih*{width}/{height})", f"min(ih,iw*{height}/{width})")
                 .filter("scale", width, height))
@@ -191,6 +207,41 @@ def _frame(video, framing: Framing):  # noqa: ANN001, ANN202 - ffmpeg-python nod
                   .filter("scale", width, height))
     picture = parts[1].filter("scale", width, height, force_original_aspect_ratio="decrease", force_divisible_by=2)
     return ffmpeg.overlay(background, picture, x="(W-w)/2", y="(H-h)/2")
+
+
+# --- split and speaker layouts (helper "layouts") ---------------------------------------------
+def _tile_crop(tile: tuple[float, float], source_size: tuple[int, int], shape: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The largest box of the `shape`'s proportions inside a tile, around its centre: w, h, x, y."""
+    source_w, source_h = source_size
+    left, right = round(tile[0] * source_w), round(tile[1] * source_w)
+    width = min(right - left, source_h * shape[0] / shape[1])
+    height = min(source_h, width * shape[1] / shape[0])
+    width, height = _even(width), _even(height)
+    return width, height, _even(left + (right - left - width) / 2), _even((source_h - height) / 2)
+
+
+def _split(video, framing: Framing):  # noqa: ANN001, ANN202 - ffmpeg-python nodes
+    """The left tile over the right one, each cropped around its centre to fill half the frame."""
+    assert framing.tiles
+    width, height = framing.size
+    half = (width, height // 2)
+    parts = video.filter_multi_output("split")
+    halves = [parts[index].filter("crop", *_tile_crop(tile, framing.source_size, half)).filter("scale", *half)
+              for index, tile in enumerate((framing.tiles.left, framing.tiles.right))]
+    return ffmpeg.filter(halves, "vstack")
+
+
+def _follow_speaker(video, framing: Framing):  # noqa: ANN001, ANN202
+    """One crop, moved from tile to tile at each shot's start: a hard cut on the frame whose time
+    reaches it (crop's x is worked out anew for every frame), no second decode, no pan."""
+    assert framing.tiles
+    left, right = (_tile_crop(tile, framing.source_size, framing.size) for tile in (framing.tiles.left, framing.tiles.right))
+    width, height = min(left[0], right[0]), min(left[1], right[1])
+    left_x, right_x = left[2] + (left[0] - width) // 2, right[2] + (right[0] - width) // 2
+    on_right = "+".join(f"gte(t,{shot.start_sec:.3f})*lt(t,{shot.end_sec:.3f})" for shot in framing.shots if shot.side is Side.RIGHT)
+    x = f"{left_x}+{right_x - left_x}*({on_right})" if on_right else str(left_x)
+    return video.filter("crop", width, height, x=x, y=max(left[3], right[3])).filter("scale", *framing.size)
+# --- end of split and speaker layouts -------------------------------------------------------
 
 
 # --- broadcast sound (helper "sound"): speakers levelled, one gain, a true-peak limiter --------

@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__, smart_cut
 from .chapters import episode_end_sec
 from .clip_graph import (
-    AUDIOGRAM_16_9, ASPECTS, LOUDNESS_LUFS, LOUDNESS_SCAN, ClipCut, Fit, Framing, audio_args, audiogram_args,
+    AUDIOGRAM_16_9, ASPECTS, LOUDNESS_LUFS, LOUDNESS_SCAN, ClipCut, Framing, Layout, audio_args, audiogram_args,
     audiogram_card_args, audiogram_layout, loudness_probe_args, output_size, picture_bottom, video_args,
 )
 from .clips import (
@@ -25,7 +25,11 @@ from .clips import (
 from .errors import ChapterError, ClipperError
 from .caption_timing import Speech
 from .ffmpeg import (
-    Loudness, MediaInfo, detect_speech_and_loudness, parse_loudness_summaries, read_media_info, run_ffmpeg, verify_media,
+    Loudness, MediaInfo, detect_speech_and_loudness, parse_loudness_summaries, read_gray_frames, read_media_info, run_ffmpeg,
+    verify_media,
+)
+from .tiles import (
+    GrayFrames, Sides, Tiles, Turn, assign_sides, find_tiles, parse_tiles, resolve_tiles, speaker_shots, tile_motion,
 )
 from .sound import limited_gain, probe_gains, speaker_gains, speaker_of_stretches
 from .model import ClipSpan, Episode
@@ -38,6 +42,7 @@ FONTS_DIR = Path(__file__).parent / "fonts"
 AUDIOGRAM_CARD_TEMPLATE = "audiogram_card.ass.j2"
 Events = Callable[[str], None]
 log = logging.getLogger("clipper")
+LAYOUT_CHOICES = ("", *(layout.value for layout in Layout if layout is not Layout.NONE))
 
 
 @dataclass(frozen=True)
@@ -49,7 +54,7 @@ class CutOptions:
     end_sec: float | None = None
     source: str = ""
     aspect: str = "9:16"
-    fit: str = "blur"
+    fit: str = ""  # --fit blur|crop: the same as --layout blur|crop (its older name)
     captions: bool = True
     audio_only: bool = False
     whole: bool = False
@@ -62,6 +67,8 @@ class CutOptions:
     ffmpeg: str = ""  # the ffmpeg binary to use; "" for the default (see ffmpeg.chosen_ffmpeg)
     exact: bool = False  # cut at the times as they are, not snapped to the pauses around the speech
     caption_style: str = "plain"  # a value of formats.ass_captions.CaptionStyle
+    layout: str = ""  # a value of clip_graph.Layout but none; "": the best the recording allows
+    tiles: str = ""  # "Alexey=left,Maria=right": whose tile is which, instead of finding it out
 
     def __post_init__(self) -> None:
         chosen = bool(self.clips) + self.all + (self.start_sec is not None or self.end_sec is not None)
@@ -71,8 +78,14 @@ class CutOptions:
             raise ClipperError("--start and --end go together", "give both, in seconds or as m:ss")
         if self.aspect not in ASPECTS:
             raise ClipperError(f"unknown --aspect {self.aspect}", f"use one of {', '.join(ASPECTS)}")
-        if self.fit not in ("blur", "crop"):
-            raise ClipperError(f"unknown --fit {self.fit}", "use blur or crop")
+        if self.fit not in ("", "blur", "crop"):
+            raise ClipperError(f"unknown --fit {self.fit}", "use blur or crop (or --layout)")
+        if self.layout not in LAYOUT_CHOICES:
+            raise ClipperError(f"unknown --layout {self.layout}", f"use one of {', '.join(LAYOUT_CHOICES[1:])}")
+        if self.fit and self.layout and self.fit != self.layout:
+            raise ClipperError(f"--fit {self.fit} and --layout {self.layout} disagree", "give --layout alone")
+        if self.tiles:
+            parse_tiles(self.tiles)
         if self.caption_style not in ("plain", "active-word"):
             raise ClipperError(f"unknown --caption-style {self.caption_style}", "use plain or active-word")
         if self.max_seconds < 3:
@@ -129,6 +142,10 @@ def cut_clips(episode: Episode, options: CutOptions, on_event: Events = lambda m
     The clips folder is locked for the run: a second run into it at the same time stops at once.
     """
     spans = choose_spans(episode, options)
+    if options.tiles:  # a name nobody in the episode has: said once, before anything is cut
+        from .summary import speaker_names
+
+        resolve_tiles(parse_tiles(options.tiles), speaker_names(episode))
     folder = options.out_dir / episode.slug / "clips"
     with folder_lock(folder):
         return _cut_spans(episode, spans, folder, options, on_event)
@@ -171,7 +188,8 @@ def _variant(options: CutOptions) -> str:
     shape = {"9:16": "", "1:1": "-1x1", "16:9": "-16x9"}[options.aspect]
     if options.audio_only:
         return "-audio" + shape
-    return shape + ("-crop" if options.fit == "crop" and ASPECTS[options.aspect] else "")
+    chosen = options.layout or options.fit
+    return shape + (f"-{chosen}" if chosen not in ("", "blur") and ASPECTS[options.aspect] else "")
 
 
 def _sources(episode: Episode, options: CutOptions, spans: list[tuple[float, float]], folder: Path, on_event: Events) -> Sources:
@@ -197,7 +215,7 @@ def _files(name: str, options: CutOptions) -> list[str]:
 def _stamp(episode: Episode, span: ClipSpan, options: CutOptions) -> str:
     """What a clip was made from: if any of it changes, the clip is made again."""
     settings = {k: v for k, v in asdict(options).items() if k in ("aspect", "fit", "captions", "audio_only", "source", "platforms", "exact",
-                                                                   "caption_style")}
+                                                                   "caption_style", "layout", "tiles")}
     templates = options.templates_dir or default_templates_dir()
     digest = fingerprint(sorted(templates.glob("*.j2")), json.dumps([__version__, settings, span.start_sec, span.end_sec, span.title,
                                                                     [line.text for line in span.lines]], default=str))
@@ -301,13 +319,12 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     if not info.has_video:
         raise ClipperError("the source has no video", "use --audio-only, or give a video with --source", cut.source)
     size = fit_within_limits(output_size(options.aspect, info.width, info.height), options.platforms)
-    fit = Fit(options.fit) if ASPECTS[options.aspect] else Fit.NONE  # 16:9 keeps the source's own frame
-    framing = Framing(size, (info.width, info.height), fit)
+    framing = clip_framing(episode, span, cut, size, options, info, on_event)
     layout = ass_captions.layout_for(*size, picture_bottom=picture_bottom(framing))
     text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=screen_title(span),
                                style=ass_captions.CaptionStyle(options.caption_style))
     target = folder / f"{name}.mp4"
-    if fit is Fit.NONE and not smart_cut.why_not(info, size, options.captions and bool(cues)):
+    if framing.fit is Layout.NONE and not smart_cut.why_not(info, size, options.captions and bool(cues)):
         made = _smart_cut(cut, text, layout.title_seconds, target, name, info)
         if made:
             return [target], made
@@ -377,6 +394,91 @@ def _encoded_parts(cut: ClipCut, seek: str, plan: smart_cut.SmartCutPlan, source
     run_ffmpeg(smart_cut.wrap_args(raw, fps, plan.time_base, work / "tail.mp4"), what=f"wrapping the end of {name}")
     return work / "head.mp4", work / "tail.mp4"
 # --- end of smart cut ---------------------------------------------------------------------------
+
+
+# --- layouts (helper "layouts"): split and speaker, and the default that picks one ------------
+def clip_framing(episode: Episode, span: ClipSpan, cut: ClipCut, size: tuple[int, int], options: CutOptions,
+                 info: MediaInfo, on_event: Events) -> Framing:
+    """How the clip's frame is filled: as asked, else the best the recording allows (9:16: two
+    people's tiles found, and whose is which → speaker; two tiles but no clear answer → split; else
+    blur; --tiles alone → speaker). 1:1 keeps blur unless asked, 16:9 the source's frame."""
+    source_size = (info.width, info.height)
+    asked = options.layout or options.fit
+    if not ASPECTS[options.aspect]:
+        return Framing(size, source_size, Layout.NONE)
+    if asked in ("blur", "crop") or (not asked and options.aspect != "9:16"):
+        return Framing(size, source_size, Layout(asked or "blur"))
+    turns = clip_turns(episode, span)
+    found, frames = _look_for_tiles(cut, info, whole=asked == "speaker" and not options.tiles)
+    tiles = found or (Tiles((0.0, 0.5), (0.5, 1.0)) if asked or options.tiles else None)
+    sides = _sides(episode, frames, tiles, turns, options)
+    layout = _chosen_layout(asked or ("speaker" if options.tiles else ""), found, sides)
+    on_event(f"layout: {layout.value} ({_said(found, sides, options)})")
+    if layout in (Layout.BLUR, Layout.CROP):
+        return Framing(size, source_size, layout)
+    shots = speaker_shots(turns, sides, cut.duration_sec) if sides else ()
+    if layout is Layout.SPEAKER and sides:
+        on_event(f"layout: {len(shots)} shot(s), cut at " + ", ".join(f"{shot.start_sec:.1f} s" for shot in shots[1:]) if shots[1:]
+                 else "layout: one shot")
+    return Framing(size, source_size, layout, tiles, shots)
+
+
+TILE_FPS = 4  # frames a second looked at to find the tiles and who moves
+TILE_WIDTH = 160
+MIN_KEYFRAMES = 3  # fewer keyframes in the clip than this tell nothing: every frame is looked at
+
+
+def _look_for_tiles(cut: ClipCut, info: MediaInfo, whole: bool) -> tuple[Tiles | None, GrayFrames | None]:
+    """The tiles, looked for in the clip's keyframes first (a glance: a one-person recording costs
+    next to nothing more), then in every frame, at TILE_FPS, when they show a seam (or there are
+    too few, or the frames are needed anyway: `whole`); those frames come back too, for who moves when."""
+    size = _analysis_size(info)
+    glance = read_gray_frames(cut.source, cut.offset_sec, cut.duration_sec, size, None)
+    if len(glance.frames) >= MIN_KEYFRAMES and not whole and not find_tiles(glance):
+        return None, None
+    frames = read_gray_frames(cut.source, cut.offset_sec, cut.duration_sec, size, TILE_FPS)
+    return find_tiles(frames), frames
+
+
+def _analysis_size(info: MediaInfo) -> tuple[int, int]:
+    return TILE_WIDTH, max(2, round(TILE_WIDTH * info.height / max(info.width, 1) / 2) * 2)
+
+
+def clip_turns(episode: Episode, span: ClipSpan) -> list[Turn]:
+    """Who speaks when inside the clip (seconds from its start), by the transcript's lines."""
+    from .clips import line_spans
+
+    lines = line_spans(episode, episode_end_sec(episode) or span.end_sec)
+    return [Turn(line.who, max(start, span.start_sec) - span.start_sec, min(end, span.end_sec) - span.start_sec)
+            for line, start, end in lines if line.who and end > span.start_sec and start < span.end_sec]
+
+
+def _sides(episode: Episode, frames: GrayFrames | None, tiles: Tiles | None, turns: list[Turn],
+           options: CutOptions) -> Sides | None:
+    from .summary import speaker_names
+
+    if options.tiles:
+        return resolve_tiles(parse_tiles(options.tiles), speaker_names(episode))
+    return assign_sides(tile_motion(frames, tiles), turns) if tiles and frames else None
+
+
+def _chosen_layout(asked: str, found: Tiles | None, sides: Sides | None) -> Layout:
+    if asked:
+        return Layout(asked)
+    if found and sides and sides.clear:
+        return Layout.SPEAKER
+    return Layout.SPLIT if found else Layout.BLUR
+
+
+def _said(found: Tiles | None, sides: Sides | None, options: CutOptions) -> str:
+    """What was found, in words: "two tiles found: Alexey left, Maria right"."""
+    where = "two tiles found" if found else "no two tiles found" + (": the halves taken" if options.tiles or options.layout else "")
+    if not sides:
+        return where
+    who = ", ".join(f"{name} {side.value}" for name, side in sides.of)
+    how = "as --tiles says" if options.tiles else ("" if sides.clear else "not clear from the picture")
+    return f"{where}: {who}" + (f" ({how})" if how else "")
+# --- end of layouts -------------------------------------------------------------------------
 
 
 def _make_audio(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: ClipCut, cues, options: CutOptions,

@@ -561,3 +561,32 @@ def parse_loudness_summaries(text: str) -> tuple[float, ...]:
     a filter's last summary counts (ffmpeg may set a graph up, and so sum up, more than once)."""
     last = {instance: float(value) for instance, value in _SUMMARY_LOUDNESS.findall(text)}
     return tuple(sorted(last.values()))
+
+
+# --- frames for finding the speakers' tiles (helper "layouts") -------------------------------
+def gray_frames_args(path: str | Path, start_sec: float, duration_sec: float, size: tuple[int, int], fps: float | None,
+                     output: str | Path) -> list[str]:
+    """ffmpeg arguments writing `fps` small grey frames a second of the stretch, raw, one byte a pixel;
+    `fps` None: its keyframes alone (only they are decoded: a glance that costs next to nothing)."""
+    keyframes = ["-skip_frame", "nokey"] if fps is None else []
+    picture = f"scale={size[0]}:{size[1]},format=gray"
+    # Keyframes one a second apart at a rate of one a second: the muxer repeats none to fill a rate.
+    graph = ["-vf", f"{picture},setpts=N/TB", "-r", "1"] if fps is None else ["-vf", f"fps={fps},{picture}"]
+    return [*keyframes, "-ss", f"{start_sec:.3f}", "-t", f"{duration_sec:.3f}", "-i", input_argument(path), "-an", "-sn", "-dn",
+            *graph, "-f", "rawvideo", "-y", str(output)]
+
+
+def read_gray_frames(path: str | Path, start_sec: float, duration_sec: float, size: tuple[int, int],
+                     fps: float | None):  # noqa: ANN201
+    """The stretch's frames as tiles.GrayFrames (`size`, grey, `fps` a second, or its keyframes: None)."""
+    import tempfile
+
+    from .tiles import GrayFrames
+
+    with tempfile.TemporaryDirectory(prefix="clipper-") as work:
+        raw = Path(work) / "frames.gray"
+        run_ffmpeg(gray_frames_args(path, start_sec, duration_sec, size, fps, raw), what="looking for the speakers' tiles")
+        data = raw.read_bytes()
+    frame = size[0] * size[1]
+    return GrayFrames(size[0], size[1], fps or 0.0, tuple(data[i:i + frame] for i in range(0, len(data) - frame + 1, frame)))
+# --- end of frames for the speakers' tiles --------------------------------------------------

@@ -263,3 +263,27 @@ def free_port() -> int:
 
 
 __all__ = ["MediaServer", "make_video", "gray_frames", "frame_number", "video_frame_count", "mp4_boxes", "region_difference", "free_port", "os"]
+
+
+TILE_GAP = 16  # the dark band between the two people of make_two_tile_video
+
+
+def make_two_tile_video(path: Path, seconds: int, left_moves: list[tuple[float, float]],
+                        right_moves: list[tuple[float, float]]) -> Path:
+    """Two people side by side, 640x360: a light tile left, a dark one right, a dark band between;
+    each tile still but for its speaker's turns (`*_moves`), when a moving test picture (a face that
+    talks) shows in its middle."""
+    tile = (SOURCE_SIZE[0] - TILE_GAP) // 2
+
+    def person(shade: str, moves: list[tuple[float, float]], index: int) -> str:
+        when = "+".join(f"between(t,{start},{end})" for start, end in moves) or "0"
+        return (f"color=c={shade}:s={tile}x{SOURCE_SIZE[1]}:r={FPS}:d={seconds}[b{index}];"
+                f"testsrc2=s=96x96:r={FPS}:d={seconds}[f{index}];"
+                f"[b{index}][f{index}]overlay=x=(W-w)/2:y=(H-h)/2:enable='{when}'[p{index}]")
+
+    graph = (f"{person('0xC8C8C8', left_moves, 0)};{person('0x404040', right_moves, 1)};"
+             f"color=c=0x101010:s={TILE_GAP}x{SOURCE_SIZE[1]}:r={FPS}:d={seconds}[gap];"
+             "[p0][gap][p1]hstack=inputs=3,format=yuv420p[v]")
+    subprocess.run([find_ffmpeg(), "-nostdin", "-v", "error", "-y", "-filter_complex", graph, "-map", "[v]",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-crf", "28", "-g", str(FPS * 2), str(path)], check=True)
+    return path
