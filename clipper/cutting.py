@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
@@ -27,12 +28,14 @@ from .ffmpeg import (
 from .model import ClipSpan, Episode
 from .outputs import atomic_path, clip_is_done, default_templates_dir, fingerprint, folder_lock, mark_clip_done, write_atomic
 from .platforms import PLATFORMS, fit_within_limits, platform_problems
-from .sources import Sources, fetched_source, is_url, local_source
+from .sources import Sources, fetched_in_turn, is_url, local_source
 from .timecode import format_name_clock
 
 FONTS_DIR = Path(__file__).parent / "fonts"
 AUDIOGRAM_CARD_TEMPLATE = "audiogram_card.ass.j2"
 Events = Callable[[str], None]
+# Encodes at once by default (--jobs): measured in benchmarks/clips_bench.py ("clips at once").
+ENCODES_AT_ONCE = 2
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class CutOptions:
     ffmpeg: str = ""  # the ffmpeg binary to use; "" for the default (see ffmpeg.chosen_ffmpeg)
     exact: bool = False  # cut at the times as they are, not snapped to the pauses around the speech
     caption_style: str = "plain"  # a value of formats.ass_captions.CaptionStyle
+    jobs: int = 0  # clips encoded at once; 0: ENCODES_AT_ONCE
 
     def __post_init__(self) -> None:
         chosen = bool(self.clips) + self.all + (self.start_sec is not None or self.end_sec is not None)
@@ -70,6 +74,8 @@ class CutOptions:
             raise ClipperError(f"unknown --fit {self.fit}", "use blur or crop")
         if self.caption_style not in ("plain", "active-word"):
             raise ClipperError(f"unknown --caption-style {self.caption_style}", "use plain or active-word")
+        if self.jobs < 0:
+            raise ClipperError(f"--jobs must be 0 or more, not {self.jobs}", "use 0 for the default")
         if self.max_seconds < 3:
             raise ClipperError(f"--max-seconds {self.max_seconds:g} is too short", "give at least 3 seconds")
         unknown = [p for p in self.platforms if p not in PLATFORMS]
@@ -140,15 +146,61 @@ def _cut_spans(episode: Episode, spans: list[ClipSpan], folder: Path, options: C
     results = [ClipResult(name, span.title, "unchanged", span.start_sec, span.end_sec,
                           tuple(str(folder / f) for f in _files(name, options)))
                for span, name in jobs if (span, name) not in todo]
-    sources = _sources(episode, options, [(s.start_sec, s.end_sec) for s, _ in todo], folder, on_event) if todo else None
-    for number, (span, name) in enumerate(todo, start=1):
-        on_event(f"clip {number}/{len(todo)}: {name} ({span.duration_sec:.1f} s)")
-        assert sources is not None
-        job = ClipJob(episode, span, name, folder, sources, options, stamps[name])
-        results.append(run_clip_job(job, environment, on_event))
+    if not todo:
+        return CutReport("nothing to cut: every clip is up to date", tuple(results))
+    in_turn = _sources_in_turn(episode, options, [(s.start_sec, s.end_sec) for s, _ in todo], folder, on_event)
+    made, description = _encode_as_fetched(episode, todo, in_turn, folder, options, stamps, environment, on_event)
     order = {name: i for i, (_, name) in enumerate(jobs)}
-    description = sources.description if sources else "nothing to cut: every clip is up to date"
-    return CutReport(description, tuple(sorted(results, key=lambda r: order[r.name])))
+    return CutReport(description, tuple(sorted(results + made, key=lambda r: order[r.name])))
+
+
+# --- fetching and encoding at once (helper "parallel") ----------------------------------------
+def _encode_as_fetched(episode: Episode, todo: list[tuple[ClipSpan, str]], in_turn: Iterator[Sources], folder: Path,
+                       options: CutOptions, stamps: dict[str, str], environment,  # noqa: ANN001
+                       on_event: Events) -> tuple[list[ClipResult], str]:
+    """Encode each clip as soon as its range is fetched, `encodes_at_once(options)` at a time, while
+    this thread fetches the next range. The encodes are threads: the work is in their ffmpeg
+    children, and their progress comes here as it happens.
+
+    On Ctrl-C (or SIGTERM) the running encodes stop at their next progress line, ffmpeg killed and
+    their temporary files removed; the clips not begun are not begun.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    stopping, said = threading.Event(), threading.Lock()
+
+    def event(message: str) -> None:  # from every thread: one line at a time; raises in an encode when stopping
+        if stopping.is_set() and threading.current_thread() is not threading.main_thread():
+            raise KeyboardInterrupt
+        with said:
+            on_event(message)
+
+    def run(number: int, job: ClipJob) -> ClipResult:
+        event(f"clip {number}/{len(todo)}: {job.name} ({job.span.duration_sec:.1f} s)")
+        return run_clip_job(job, environment, event)
+
+    waiting, futures = list(enumerate(todo, start=1)), {}
+    pool = ThreadPoolExecutor(max_workers=encodes_at_once(options), thread_name_prefix="clipper-encode")
+    try:
+        for sources in in_turn:
+            for number, (span, name) in [w for w in waiting if sources.holds(w[1][0].start_sec, w[1][0].end_sec)]:
+                futures[number] = pool.submit(run, number, ClipJob(episode, span, name, folder, sources, options, stamps[name]))
+            waiting = [w for w in waiting if w[0] not in futures]
+        for number, (span, name) in waiting:  # what no range holds: each clip says why
+            futures[number] = pool.submit(run, number, ClipJob(episode, span, name, folder, sources, options, stamps[name]))
+        made = [futures[number].result() for number in sorted(futures)]
+    except BaseException:
+        stopping.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return made, sources.description
+
+
+def encodes_at_once(options: CutOptions) -> int:
+    """--jobs, else ENCODES_AT_ONCE."""
+    return options.jobs or ENCODES_AT_ONCE
+# --- end of fetching and encoding at once -------------------------------------------------
 
 
 def clip_names(spans: list[ClipSpan], options: CutOptions) -> list[str]:
@@ -169,19 +221,21 @@ def _variant(options: CutOptions) -> str:
     return shape + ("-crop" if options.fit == "crop" and ASPECTS[options.aspect] else "")
 
 
-def _sources(episode: Episode, options: CutOptions, spans: list[tuple[float, float]], folder: Path, on_event: Events) -> Sources:
+def _sources_in_turn(episode: Episode, options: CutOptions, spans: list[tuple[float, float]], folder: Path,
+                     on_event: Events) -> Iterator[Sources]:
+    """The sources to cut from, growing as each range is fetched (a local file: at once)."""
     source = options.source or episode.youtube_url
     if not source:
         raise ClipperError("the episode has no YouTube link to fetch the video from", "pass --source URL or --source FILE", episode.path)
     if not is_url(source):
         local = local_source(Path(source))
         on_event(local.description)
-        return local
+        return iter([local])
 
     def progress(done: int, total: int | None) -> None:
         on_event(f"downloading {total / 1e6:.1f} MB: {min(done / total, 1.0):.0%}" if total else f"downloading: {done / 1e6:.1f} MB so far")
 
-    return fetched_source(source, spans, episode.duration_sec or episode_end_sec(episode), folder / ".source", progress, on_event)
+    return fetched_in_turn(source, spans, episode.duration_sec or episode_end_sec(episode), folder / ".source", progress, on_event)
 
 
 def _files(name: str, options: CutOptions) -> list[str]:
