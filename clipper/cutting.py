@@ -248,7 +248,8 @@ def _stamp(episode: Episode, span: ClipSpan, options: CutOptions) -> str:
     settings = {k: v for k, v in asdict(options).items() if k in ("aspect", "fit", "captions", "audio_only", "source", "platforms", "exact",
                                                                    "caption_style")}
     templates = options.templates_dir or default_templates_dir()
-    digest = fingerprint(sorted(templates.glob("*.j2")), json.dumps([__version__, settings, span.start_sec, span.end_sec, span.title,
+    picture = card_picture(episode, options.people_dir) if options.audio_only else None
+    digest = fingerprint(sorted(templates.glob("*.j2")) + ([picture] if picture else []), json.dumps([__version__, settings, span.start_sec, span.end_sec, span.title,
                                                                     [line.text for line in span.lines]], default=str))
     return hashlib.sha256(digest.encode()).hexdigest()
 
@@ -339,11 +340,12 @@ def _make_audio(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
         run_ffmpeg(audio_args(replace(cut, output=str(temporary))), what=f"cutting the audio of {name}")
         verify_media(temporary, cut.duration_sec, False, True, f"the audio of {name}")
     size, titles, captions = audiogram_captions(episode, span, cues, cut.duration_sec, options, environment)
-    layout = audiogram_layout(size)
+    picture = card_picture(episode, options.people_dir, on_event)
+    layout = audiogram_layout(size, with_picture=picture is not None)
     with _captions_file(captions) as (ass, fonts), atomic_path(video) as temporary:
         card, titles_file = ass.with_name("card.png"), ass.with_name("titles.ass")
         titles_file.write_text(titles, encoding="utf-8")
-        run_ffmpeg(audiogram_card_args(str(audio), str(card), layout, titles_file, fonts),
+        run_ffmpeg(audiogram_card_args(str(audio), str(card), layout, titles_file, fonts, str(picture or "")),
                    what=f"drawing the audiogram card of {name}")
         run_ffmpeg(audiogram_args(str(audio), cut.duration_sec, str(temporary), layout, str(card), ass, fonts),
                    what=f"making the audiogram of {name}", duration_sec=cut.duration_sec,
@@ -372,6 +374,31 @@ def audiogram_captions(episode: Episode, span: ClipSpan, cues, duration_sec: flo
                              **layout.__dict__)
     captions = ass_captions.render(cues if options.captions else (), layout, duration_sec, environment)
     return size, titles, captions
+
+
+# --- the audiogram card's picture (helper "parallel") -------------------------------------
+def card_picture(episode: Episode, people_dir: Path | None, on_event: Events = lambda message: None) -> Path | None:
+    """The picture on the audiogram's card: the episode's `image`, else the first guest's `picture`,
+    each a file of the site checkout (never downloaded); None, and one line said, when neither is there."""
+    from .episode_file import default_people_dir
+
+    people = people_dir if people_dir is not None else default_people_dir(Path(episode.path))
+    wanted = [(Path(episode.path).resolve().parent.parent, episode.image)]
+    wanted += [(people.resolve().parent, guest.picture) for guest in episode.guests if people and guest.picture]
+    for root, site_path in wanted:
+        if site_path and (found := site_file(root, site_path)):
+            return found
+    named = [site_path for _, site_path in wanted if site_path]
+    if named:
+        on_event(f"no picture for the audiogram card: {named[0]} is not in the site checkout; the card has none")
+    return None
+
+
+def site_file(root: Path, site_path: str) -> Path | None:
+    """`site_path` (images/x.jpg or /images/x.jpg) as a file inside the site checkout `root`, when it is one."""
+    path = (root / site_path.lstrip("/")).resolve()
+    return path if path.is_relative_to(root.resolve()) and path.is_file() else None
+# --- end of the audiogram card's picture ------------------------------------------------------
 
 
 def main_speaker(episode: Episode, span: ClipSpan) -> str:
