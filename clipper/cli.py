@@ -254,7 +254,7 @@ def _add_cut(commands) -> None:  # noqa: ANN001
     parser.add_argument("--templates", type=Path, metavar="DIR", help="your own copies of clipper's templates/")
     parser.add_argument("--force", action="store_true", help="redo clips that are already made")
     parser.add_argument("--jobs", type=int, default=0, metavar="N",
-                        help="clips encoded at once, while the next range is fetched (default: 0, the measured best, 2)")
+                        help="clips encoded at once, while the next range is fetched (default: 0, meaning 2)")
     _people_option(parser)
     _ffmpeg_option(parser)
     _verbose_option(parser)
