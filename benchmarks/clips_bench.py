@@ -3,7 +3,9 @@
 Three measurements, each the best of RUNS runs:
 - speed: seconds of clip made per second of wall time, for each kind of clip, cut from a local file;
 - bytes: what clipper fetches over HTTP for 3 clips of the one-hour video, against the whole file;
-- the naive way for the same 3 clips: download the whole file, then cut each clip from it.
+- the naive way for the same 3 clips: download the whole file, then cut each clip from it;
+- clips at once: the same 3 clips from the local file with --jobs 1 and 2, wall time against the
+  CPU time of all their processes divided by the cores (the best a run can do).
 
 The video (test picture and a beeping tone) is made once and kept in benchmarks/.cache/.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -48,6 +51,8 @@ KINDS = {"9:16 with captions (the default)": (), "16:9": ("--aspect", "16:9"),
 CLIPS = ("--clip", "2", "--clip", "5", "--clip", "9")
 THROTTLE = 25_000_000  # bytes per second
 SETTLE_SEC = 1.0
+JOBS = (1, 2)  # encodes at once, compared
+CORES = os.cpu_count() or 1
 _CLIP_TIMES = re.compile(r"^(?:written|unchanged): \S+  (\d[\d:]*)–(\d[\d:]*)  ")
 
 
@@ -57,6 +62,7 @@ class Run:
     spans: tuple[str, ...]  # "m:ss–m:ss" of each clip written, from clipper's stdout
     folder: Path  # the --out folder
     sent: int = 0  # bytes the HTTP server sent, when the source was a URL
+    cpu: float = 0.0  # CPU seconds (user + system) of clipper and every process it ran
 
 
 def clips_report() -> str:
@@ -65,6 +71,7 @@ def clips_report() -> str:
     with tempfile.TemporaryDirectory(prefix="clipper-bench-clips-") as work:
         speed = speed_rows(video, Path(work))
         fetching, agree = fetch_rows(video, Path(work))
+        at_once = jobs_rows(video, Path(work))
     command = _shown_argv(cut_argv(_shown(VIDEO), "OUT", *SPAN))
     return "\n".join([
         "## Clips",
@@ -88,6 +95,12 @@ def clips_report() -> str:
         "",
         f"Both ways cut the same spans: {agree}.",
         "",
+        f"3 clips from the local file (9:16 with captions), encoded one at a time or at once, on {CORES} cores:",
+        "",
+        "| what | clips | wall time | CPU time (all processes) | wall ÷ (CPU ÷ cores) |",
+        "|---|---|---|---|---|",
+        *at_once,
+        "",
         "Commands (`OUT` is a fresh folder each run, `PORT` the server's port):",
         "",
         f"- speed: `{command}`, then the same with `--aspect 16:9`, with `--aspect 16:9 --no-captions` and with `--audio-only`",
@@ -97,6 +110,8 @@ def clips_report() -> str:
         f"- clipper over HTTP: `{_shown_argv(cut_argv('http://127.0.0.1:PORT/video.mp4', 'OUT', *CLIPS))}`",
         "- naive: `clipper.download.fetch(URL, whole.mp4, ffmpeg)` (yt-dlp, the whole file), then "
         f"`{_shown_argv(cut_argv('whole.mp4', 'OUT', *CLIPS))}` (one re-encode per clip from the whole file)",
+        f"- clips at once: `{_shown_argv(cut_argv(_shown(VIDEO), 'OUT', *CLIPS, '--jobs', 'N'))}`; CPU time from "
+        "`getrusage(RUSAGE_CHILDREN)` around the run",
         "",
     ])
 
@@ -208,6 +223,17 @@ def fetch_rows(video: Path, work: Path) -> tuple[list[str], str]:
     return rows, agree
 
 
+def jobs_rows(video: Path, work: Path) -> list[str]:
+    """The 3 clips with 1 and 2 encodes at once: wall time against CPU time ÷ cores (1.00 would be perfect)."""
+    rows = []
+    for jobs in JOBS:
+        best = min((cut(work, str(video), *CLIPS, "--jobs", str(jobs)) for _ in range(RUNS)), key=lambda run: run.seconds)
+        ideal = best.cpu / CORES
+        rows.append(f"| `--jobs {jobs}` | {', '.join(best.spans)} | {best.seconds:.1f} s | {best.cpu:.1f} s "
+                    f"(÷ {CORES} = {ideal:.1f} s) | {best.seconds / ideal:.2f} |")
+    return rows
+
+
 def naive_run(server: MediaServer, url: str, work: Path) -> tuple[Run, Run]:
     """The whole file downloaded (timed, bytes counted), then clipper cutting the clips from it."""
     whole = Path(tempfile.mkdtemp(dir=work)) / "whole.mp4"
@@ -218,15 +244,23 @@ def naive_run(server: MediaServer, url: str, work: Path) -> tuple[Run, Run]:
 def cut(work: Path, source: str, *options: str) -> Run:
     """Time one `clipper cut` into a fresh folder; RuntimeError when it fails."""
     out = Path(tempfile.mkdtemp(dir=work))
+    cpu_before = _children_cpu()
     start = time.perf_counter()
     result = subprocess.run(cut_argv(source, str(out), *options), capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - start
+    cpu = _children_cpu() - cpu_before
     if result.returncode != 0:
         raise RuntimeError(f"clipper cut failed ({result.returncode}):\n{result.stderr}")
     spans = tuple(f"{m.group(1)}–{m.group(2)}" for line in result.stdout.splitlines() if (m := _CLIP_TIMES.search(line)))
     if not spans:
         sys.exit(f"clipper wrote no clip: {result.stderr.strip()[-500:]}")
-    return Run(seconds, spans, out)
+    return Run(seconds, spans, out, cpu=cpu)
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the processes this one has waited for, theirs included (clipper, its ffmpegs)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def cut_argv(source: str, out: str, *options: str) -> list[str]:

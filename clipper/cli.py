@@ -258,6 +258,8 @@ def _add_cut(commands) -> None:  # noqa: ANN001
     parser.add_argument("--out", type=Path, default=Path("output"), metavar="DIR", help="write into DIR/<slug>/clips/ (default: output)")
     parser.add_argument("--templates", type=Path, metavar="DIR", help="your own copies of clipper's templates/")
     parser.add_argument("--force", action="store_true", help="redo clips that are already made")
+    parser.add_argument("--jobs", type=int, default=0, metavar="N",
+                        help="clips encoded at once, while the next range is fetched (default: 0, meaning 2)")
     _people_option(parser)
     _ffmpeg_option(parser)
     _verbose_option(parser)
@@ -281,7 +283,7 @@ def _run_cut(args: argparse.Namespace) -> int:
     options = CutOptions(args.episode, tuple(args.clip), args.all, args.start, args.end, args.source, args.aspect, args.fit,
                          not args.no_captions, args.audio_only, args.whole, args.max_seconds, tuple(args.platform),
                          args.out, args.people, args.templates, args.force, args.ffmpeg,
-                         args.exact, args.caption_style, args.layout, args.tiles)
+                         args.exact, args.caption_style, args.layout, args.tiles, args.jobs)
     progress = _Progress()
     report = api.cut_clips(options, on_event=progress)
     if report.source not in progress.printed:

@@ -120,23 +120,29 @@ class AudiogramLayout:
     size: tuple[int, int]
     wave: tuple[int, int, int, int]  # x, y, width, height
     bar: tuple[int, int, int, int]
+    picture: tuple[int, int, int, int] | None = None  # the episode's or the guest's picture, left of the waveform
 
 
-def audiogram_layout(size: tuple[int, int]) -> AudiogramLayout:
-    """The waveform across the middle of the safe width (9:16: clear of the right 12 %), the bar under it."""
+def audiogram_layout(size: tuple[int, int], with_picture: bool = False) -> AudiogramLayout:
+    """The waveform across the middle of the safe width (9:16: clear of the right 12 %), the bar under
+    it; `with_picture`: a square picture as tall as the waveform at its left, the waveform and the
+    bar narrower by it (all of it below the titles, inside the safe area)."""
     width, height = size
     side = math.ceil(width * (0.12 if height > width else 0.1))
     wave_height = _even(height * (0.19 if height > width else 0.26))
     top = _even(height * (0.40 if height > width else 0.36))
-    wave = (side, top, _even(width - 2 * side), wave_height)
-    bar = (side, _even(top + wave_height + height * 0.02), wave[2], _even(max(8, height * 0.007)))
-    return AudiogramLayout(size, wave, bar)
+    picture = (side, top, wave_height, wave_height) if with_picture else None
+    left = side + wave_height + _even(width * 0.03) if with_picture else side
+    wave = (left, top, _even(width - side - left), wave_height)
+    bar = (left, _even(top + wave_height + height * 0.02), wave[2], _even(max(8, height * 0.007)))
+    return AudiogramLayout(size, wave, bar, picture)
 
 
 def audiogram_card_args(audio_file: str, card: str, layout: AudiogramLayout, titles: Path | None,
-                        fonts_dir: Path) -> list[str]:
+                        fonts_dir: Path, picture_file: str = "") -> list[str]:
     """Everything still of the audiogram, drawn once as one picture: the card, the whole clip's
-    waveform (one picture of the sound: nothing redrawn, nothing flickers), the progress bar and the titles."""
+    waveform (one picture of the sound: nothing redrawn, nothing flickers), the progress bar, the
+    titles, and `picture_file` (an image) filling `layout.picture`'s square, its middle kept."""
     width, height = layout.size
     wave_x, wave_y, wave_w, wave_h = layout.wave
     bar_x, bar_y, bar_w, bar_h = layout.bar
@@ -145,6 +151,12 @@ def audiogram_card_args(audio_file: str, card: str, layout: AudiogramLayout, tit
     base = (ffmpeg.input(f"color=c={_CARD}:s={width}x{height}:r=1", f="lavfi", t=1)
             .filter("drawbox", x=bar_x, y=bar_y, w=bar_w, h=bar_h, color=_PLAYED, t="fill"))
     picture = ffmpeg.overlay(base, wave, x=wave_x, y=wave_y)
+    if picture_file and layout.picture:
+        x, y, side, _ = layout.picture
+        image = (ffmpeg.input(input_argument(picture_file)).video
+                 .filter("scale", side, side, force_original_aspect_ratio="increase").filter("crop", side, side)
+                 .filter("setsar", 1))
+        picture = ffmpeg.overlay(picture, image, x=x, y=y)
     if titles:
         picture = picture.filter("ass", str(titles), fontsdir=str(fonts_dir))
     return _compile(ffmpeg.output(picture, card, vframes=1))

@@ -5,6 +5,7 @@ import hashlib
 import json
 import logging
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -35,7 +36,7 @@ from .sound import limited_gain, probe_gains, speaker_gains, speaker_of_stretche
 from .model import ClipSpan, Episode
 from .outputs import atomic_path, clip_is_done, default_templates_dir, fingerprint, folder_lock, mark_clip_done, write_atomic
 from .platforms import PLATFORMS, fit_within_limits, platform_problems
-from .sources import Sources, fetched_source, is_url, local_source
+from .sources import Sources, fetched_in_turn, is_url, local_source
 from .timecode import format_name_clock
 
 FONTS_DIR = Path(__file__).parent / "fonts"
@@ -43,6 +44,8 @@ AUDIOGRAM_CARD_TEMPLATE = "audiogram_card.ass.j2"
 Events = Callable[[str], None]
 log = logging.getLogger("clipper")
 LAYOUT_CHOICES = ("", *(layout.value for layout in Layout if layout is not Layout.NONE))
+# Encodes at once by default (--jobs): measured in benchmarks/clips_bench.py ("clips at once").
+ENCODES_AT_ONCE = 2
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ class CutOptions:
     caption_style: str = "plain"  # a value of formats.ass_captions.CaptionStyle
     layout: str = ""  # a value of clip_graph.Layout but none; "": the best the recording allows
     tiles: str = ""  # "Alexey=left,Maria=right": whose tile is which, instead of finding it out
+    jobs: int = 0  # clips encoded at once; 0: ENCODES_AT_ONCE
 
     def __post_init__(self) -> None:
         chosen = bool(self.clips) + self.all + (self.start_sec is not None or self.end_sec is not None)
@@ -88,6 +92,8 @@ class CutOptions:
             parse_tiles(self.tiles)
         if self.caption_style not in ("plain", "active-word"):
             raise ClipperError(f"unknown --caption-style {self.caption_style}", "use plain or active-word")
+        if self.jobs < 0:
+            raise ClipperError(f"--jobs must be 0 or more, not {self.jobs}", "use 0 for the default")
         if self.max_seconds < 3:
             raise ClipperError(f"--max-seconds {self.max_seconds:g} is too short", "give at least 3 seconds")
         unknown = [p for p in self.platforms if p not in PLATFORMS]
@@ -162,15 +168,61 @@ def _cut_spans(episode: Episode, spans: list[ClipSpan], folder: Path, options: C
     results = [ClipResult(name, span.title, "unchanged", span.start_sec, span.end_sec,
                           tuple(str(folder / f) for f in _files(name, options)))
                for span, name in jobs if (span, name) not in todo]
-    sources = _sources(episode, options, [(s.start_sec, s.end_sec) for s, _ in todo], folder, on_event) if todo else None
-    for number, (span, name) in enumerate(todo, start=1):
-        on_event(f"clip {number}/{len(todo)}: {name} ({span.duration_sec:.1f} s)")
-        assert sources is not None
-        job = ClipJob(episode, span, name, folder, sources, options, stamps[name])
-        results.append(run_clip_job(job, environment, on_event))
+    if not todo:
+        return CutReport("nothing to cut: every clip is up to date", tuple(results))
+    in_turn = _sources_in_turn(episode, options, [(s.start_sec, s.end_sec) for s, _ in todo], folder, on_event)
+    made, description = _encode_as_fetched(episode, todo, in_turn, folder, options, stamps, environment, on_event)
     order = {name: i for i, (_, name) in enumerate(jobs)}
-    description = sources.description if sources else "nothing to cut: every clip is up to date"
-    return CutReport(description, tuple(sorted(results, key=lambda r: order[r.name])))
+    return CutReport(description, tuple(sorted(results + made, key=lambda r: order[r.name])))
+
+
+# --- fetching and encoding at once (helper "parallel") ----------------------------------------
+def _encode_as_fetched(episode: Episode, todo: list[tuple[ClipSpan, str]], in_turn: Iterator[Sources], folder: Path,
+                       options: CutOptions, stamps: dict[str, str], environment,  # noqa: ANN001
+                       on_event: Events) -> tuple[list[ClipResult], str]:
+    """Encode each clip as soon as its range is fetched, `encodes_at_once(options)` at a time, while
+    this thread fetches the next range. The encodes are threads: the work is in their ffmpeg
+    children, and their progress comes here as it happens.
+
+    On Ctrl-C (or SIGTERM) the running encodes stop at their next progress line, ffmpeg killed and
+    their temporary files removed; the clips not begun are not begun.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    stopping, said = threading.Event(), threading.Lock()
+
+    def event(message: str) -> None:  # from every thread: one line at a time; raises in an encode when stopping
+        if stopping.is_set() and threading.current_thread() is not threading.main_thread():
+            raise KeyboardInterrupt
+        with said:
+            on_event(message)
+
+    def run(number: int, job: ClipJob) -> ClipResult:
+        event(f"clip {number}/{len(todo)}: {job.name} ({job.span.duration_sec:.1f} s)")
+        return run_clip_job(job, environment, event)
+
+    waiting, futures = list(enumerate(todo, start=1)), {}
+    pool = ThreadPoolExecutor(max_workers=encodes_at_once(options), thread_name_prefix="clipper-encode")
+    try:
+        for sources in in_turn:
+            for number, (span, name) in [w for w in waiting if sources.holds(w[1][0].start_sec, w[1][0].end_sec)]:
+                futures[number] = pool.submit(run, number, ClipJob(episode, span, name, folder, sources, options, stamps[name]))
+            waiting = [w for w in waiting if w[0] not in futures]
+        for number, (span, name) in waiting:  # what no range holds: each clip says why
+            futures[number] = pool.submit(run, number, ClipJob(episode, span, name, folder, sources, options, stamps[name]))
+        made = [futures[number].result() for number in sorted(futures)]
+    except BaseException:
+        stopping.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
+    return made, sources.description
+
+
+def encodes_at_once(options: CutOptions) -> int:
+    """--jobs, else ENCODES_AT_ONCE."""
+    return options.jobs or ENCODES_AT_ONCE
+# --- end of fetching and encoding at once -------------------------------------------------
 
 
 def clip_names(spans: list[ClipSpan], options: CutOptions) -> list[str]:
@@ -192,19 +244,21 @@ def _variant(options: CutOptions) -> str:
     return shape + (f"-{chosen}" if chosen not in ("", "blur") and ASPECTS[options.aspect] else "")
 
 
-def _sources(episode: Episode, options: CutOptions, spans: list[tuple[float, float]], folder: Path, on_event: Events) -> Sources:
+def _sources_in_turn(episode: Episode, options: CutOptions, spans: list[tuple[float, float]], folder: Path,
+                     on_event: Events) -> Iterator[Sources]:
+    """The sources to cut from, growing as each range is fetched (a local file: at once)."""
     source = options.source or episode.youtube_url
     if not source:
         raise ClipperError("the episode has no YouTube link to fetch the video from", "pass --source URL or --source FILE", episode.path)
     if not is_url(source):
         local = local_source(Path(source))
         on_event(local.description)
-        return local
+        return iter([local])
 
     def progress(done: int, total: int | None) -> None:
         on_event(f"downloading {total / 1e6:.1f} MB: {min(done / total, 1.0):.0%}" if total else f"downloading: {done / 1e6:.1f} MB so far")
 
-    return fetched_source(source, spans, episode.duration_sec or episode_end_sec(episode), folder / ".source", progress, on_event)
+    return fetched_in_turn(source, spans, episode.duration_sec or episode_end_sec(episode), folder / ".source", progress, on_event)
 
 
 def _files(name: str, options: CutOptions) -> list[str]:
@@ -217,7 +271,8 @@ def _stamp(episode: Episode, span: ClipSpan, options: CutOptions) -> str:
     settings = {k: v for k, v in asdict(options).items() if k in ("aspect", "fit", "captions", "audio_only", "source", "platforms", "exact",
                                                                    "caption_style", "layout", "tiles")}
     templates = options.templates_dir or default_templates_dir()
-    digest = fingerprint(sorted(templates.glob("*.j2")), json.dumps([__version__, settings, span.start_sec, span.end_sec, span.title,
+    picture = card_picture(episode, options.people_dir) if options.audio_only else None
+    digest = fingerprint(sorted(templates.glob("*.j2")) + ([picture] if picture else []), json.dumps([__version__, settings, span.start_sec, span.end_sec, span.title,
                                                                     [line.text for line in span.lines]], default=str))
     return hashlib.sha256(digest.encode()).hexdigest()
 
@@ -490,11 +545,12 @@ def _make_audio(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
         run_ffmpeg(audio_args(replace(cut, output=str(temporary))), what=f"cutting the audio of {name}")
         verify_media(temporary, cut.duration_sec, False, True, f"the audio of {name}")
     size, titles, captions = audiogram_captions(episode, span, cues, cut.duration_sec, options, environment)
-    layout = audiogram_layout(size)
+    picture = card_picture(episode, options.people_dir, on_event)
+    layout = audiogram_layout(size, with_picture=picture is not None)
     with _captions_file(captions) as (ass, fonts), atomic_path(video) as temporary:
         card, titles_file = ass.with_name("card.png"), ass.with_name("titles.ass")
         titles_file.write_text(titles, encoding="utf-8")
-        run_ffmpeg(audiogram_card_args(str(audio), str(card), layout, titles_file, fonts),
+        run_ffmpeg(audiogram_card_args(str(audio), str(card), layout, titles_file, fonts, str(picture or "")),
                    what=f"drawing the audiogram card of {name}")
         run_ffmpeg(audiogram_args(str(audio), cut.duration_sec, str(temporary), layout, str(card), ass, fonts),
                    what=f"making the audiogram of {name}", duration_sec=cut.duration_sec,
@@ -523,6 +579,31 @@ def audiogram_captions(episode: Episode, span: ClipSpan, cues, duration_sec: flo
                              **layout.__dict__)
     captions = ass_captions.render(cues if options.captions else (), layout, duration_sec, environment)
     return size, titles, captions
+
+
+# --- the audiogram card's picture (helper "parallel") -------------------------------------
+def card_picture(episode: Episode, people_dir: Path | None, on_event: Events = lambda message: None) -> Path | None:
+    """The picture on the audiogram's card: the episode's `image`, else the first guest's `picture`,
+    each a file of the site checkout (never downloaded); None, and one line said, when neither is there."""
+    from .episode_file import default_people_dir
+
+    people = people_dir if people_dir is not None else default_people_dir(Path(episode.path))
+    wanted = [(Path(episode.path).resolve().parent.parent, episode.image)]
+    wanted += [(people.resolve().parent, guest.picture) for guest in episode.guests if people and guest.picture]
+    for root, site_path in wanted:
+        if site_path and (found := site_file(root, site_path)):
+            return found
+    named = [site_path for _, site_path in wanted if site_path]
+    if named:
+        on_event(f"no picture for the audiogram card: {named[0]} is not in the site checkout; the card has none")
+    return None
+
+
+def site_file(root: Path, site_path: str) -> Path | None:
+    """`site_path` (images/x.jpg or /images/x.jpg) as a file inside the site checkout `root`, when it is one."""
+    path = (root / site_path.lstrip("/")).resolve()
+    return path if path.is_relative_to(root.resolve()) and path.is_file() else None
+# --- end of the audiogram card's picture ------------------------------------------------------
 
 
 def main_speaker(episode: Episode, span: ClipSpan) -> str:

@@ -164,6 +164,7 @@ def _build_episode(data: dict[str, Any], body: str, path: Path, offset: int, peo
         topics=tuple(_string_list(data.get("topics"), "topics", where, offset, data)),
         keywords=_keywords(data, where, offset),
         duration_sec=_duration(data, where, offset),
+        image=_one_line(_text_field(data, "image", where, offset)),
         clips=_clips(data.get("quotableClips"), where, offset, _field_line(data, "quotableClips", offset)),
         transcript=transcript,
         body_links=tuple(_body_links(body)),

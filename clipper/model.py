@@ -17,6 +17,7 @@ class Person:
     bio: str = ""
     links: tuple[Link, ...] = ()
     is_known: bool = True
+    picture: str = ""  # the people file's `picture:`, a path in the site (images/authors/x.jpg)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Episode:
     topics: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()  # the file's own `keywords:`, shown before the ones clipper finds
     duration_sec: float | None = None
+    image: str = ""  # the front matter's `image:`, a path in the site (images/podcast/x.jpg)
     clips: tuple[Clip, ...] = ()
     transcript: tuple[TranscriptItem, ...] = ()
     body_links: tuple[Link, ...] = ()

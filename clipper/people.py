@@ -70,7 +70,13 @@ def read_person(path: Path, people_dir: Path | None = None) -> Person | None:
         name=" ".join(clean_text(str(data.get("title") or path.stem)).split()),
         bio=_bio(clean_text(body)),
         links=tuple(_profile_links(data)),
+        picture=_site_path(data.get("picture")),
     )
+
+
+def _site_path(value: Any) -> str:
+    """A path in the site as written (`picture: images/authors/x.jpg`); "" when it is not one line of text."""
+    return value.strip() if isinstance(value, str) and "\n" not in value.strip() else ""
 
 
 def _read_text(path: Path) -> str:

@@ -8,7 +8,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +47,12 @@ class Sources:
         raise ToolError(f"the video has nothing at {format_clock(start_sec)}–{format_clock(end_sec)}{where}",
                         "check the clip's times, or give the whole recording with --source")
 
+    def holds(self, start_sec: float, end_sec: float) -> bool:
+        """Whether [start, end] can be cut now (its fetch is done): a file covers it, room for the
+        snap to speech included, or its range failed (the clip then reports that failure)."""
+        return (_covers(list(self.files), start_sec, end_sec)
+                or any(s <= start_sec and end_sec <= e for s, e, _ in self.failures))
+
 
 def is_url(source: str) -> bool:
     return bool(re.match(r"^https?://", source))
@@ -69,6 +75,15 @@ def fetched_source(url: str, spans: list[tuple[float, float]], video_sec: float 
                    on_progress: Callable[[int, int | None], None] | None = None,
                    on_plan: Callable[[str], None] | None = None) -> Sources:
     """Fetch what the spans need (padded ranges, or the whole video when that costs less), reusing the cache."""
+    *_, sources = fetched_in_turn(url, spans, video_sec, cache, on_progress, on_plan)
+    return sources
+
+
+def fetched_in_turn(url: str, spans: list[tuple[float, float]], video_sec: float | None, cache: Path,
+                    on_progress: Callable[[int, int | None], None] | None = None,
+                    on_plan: Callable[[str], None] | None = None) -> Iterator[Sources]:
+    """`fetched_source`, one range at a time: the sources so far, once from the cache and again after
+    each range is fetched (or has failed), so that the clips it holds can be cut while the next comes."""
     from .download import fetch
 
     cache = _cache_for(url, cache)
@@ -78,7 +93,8 @@ def fetched_source(url: str, spans: list[tuple[float, float]], video_sec: float 
     description = plan.reason if missing else "using the video fetched before (no download)"
     if missing and on_plan:
         on_plan(description)
-    failures = []
+    failures: list[tuple[float, float, ToolError]] = []
+    yield Sources(tuple(cached), description)
     for start, end in ([(0.0, None)] if missing and plan.is_whole else plan.ranges):
         name = "whole.mp4" if end is None else f"range-{start:.2f}-{end:.2f}.mp4"
         try:
@@ -86,7 +102,7 @@ def fetched_source(url: str, spans: list[tuple[float, float]], video_sec: float 
             _record(cache, path, start, start + _readable_length(path))
         except ToolError as exc:  # the other ranges, and their clips, still go ahead
             failures.append((start, end if end is not None else float("inf"), exc))
-    return Sources(tuple(_cached_files(cache)), description, tuple(failures))
+        yield Sources(tuple(_cached_files(cache)), description, tuple(failures))
 
 
 def _readable_length(path: Path) -> float:

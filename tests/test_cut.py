@@ -206,7 +206,7 @@ def test_episode_without_a_video_link_asks_for_a_source(tmp_path, capsys, synthe
 
 def test_a_killed_run_leaves_no_half_clip_and_a_rerun_finishes(tmp_path, media_dir, synthetic_episode_path):
     command = [sys.executable, "-m", "clipper", "cut", str(synthetic_episode_path), "--clip", "1", "--clip", "2", "--max-seconds", "4",
-               "--source", str(media_dir / "video.mp4"), "--out", str(tmp_path)]
+               "--jobs", "1", "--source", str(media_dir / "video.mp4"), "--out", str(tmp_path)]
     folder = tmp_path / CLIPS
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
@@ -370,7 +370,7 @@ def _wait_for(condition, seconds: float = 60) -> None:  # noqa: ANN001
 
 
 def test_sigkill_takes_ffmpeg_with_it_and_a_rerun_makes_whole_clips(tmp_path, media_dir, synthetic_episode_path):
-    args = ("--clip", "1", "--clip", "2", "--max-seconds", "4")
+    args = ("--clip", "1", "--clip", "2", "--max-seconds", "4", "--jobs", "1")  # one at a time: clip 1 is done when clip 2 is cut
     folder = tmp_path / CLIPS
     process = _start_cut(tmp_path, media_dir, synthetic_episode_path, *args)
     _wait_for(lambda: list(folder.glob(".02-*.part.mp4")) or process.poll() is not None)
