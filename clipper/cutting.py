@@ -13,7 +13,7 @@ from . import __version__
 from .chapters import episode_end_sec
 from .clip_graph import (
     AUDIOGRAM_16_9, ASPECTS, LOUDNESS_SCAN, ClipCut, Fit, Framing, audio_args, audiogram_args, audiogram_card_args,
-    audiogram_layout, output_size, picture_bottom, video_args,
+    audiogram_layout, output_size, picture_bottom, text_layer_args, video_args,
 )
 from .clips import (
     MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight,
@@ -22,7 +22,7 @@ from .clips import (
 from .errors import ChapterError, ClipperError
 from .caption_timing import Speech
 from .ffmpeg import (
-    Loudness, MediaInfo, detect_speech_and_loudness, read_media_info, run_ffmpeg, verify_media,
+    Loudness, MediaInfo, chosen_ffmpeg, detect_speech_and_loudness, read_media_info, run_ffmpeg, verify_media,
 )
 from .model import ClipSpan, Episode
 from .outputs import atomic_path, clip_is_done, default_templates_dir, fingerprint, folder_lock, mark_clip_done, write_atomic
@@ -270,7 +270,10 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     target = folder / f"{name}.mp4"
     with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary:
         job = replace(cut, output=str(temporary))
-        run_ffmpeg(video_args(job, framing, ass, fonts), what=f"cutting {name}", duration_sec=cut.duration_sec,
+        layer = ass.with_name("text.mov")
+        run_ffmpeg(text_layer_args(ass, fonts, size, cut.duration_sec, ass_captions.change_times_sec(text, cut.duration_sec),
+                                   str(layer), chosen_ffmpeg().frame_timing_option), what=f"drawing the captions of {name}")
+        run_ffmpeg(video_args(job, framing, ass, fonts, layer), what=f"cutting {name}", duration_sec=cut.duration_sec,
                    on_progress=_encoding_progress(name, on_event))
         made = verify_media(temporary, cut.duration_sec, True, True, name)
     return [target], made
