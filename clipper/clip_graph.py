@@ -30,6 +30,10 @@ _ENCODE = {
     # 55 ms (a variable frame rate): frames stay on the 30 fps grid from 0, the sound 21 ms behind.
     "movflags": "+faststart", "use_editlist": 0, "avoid_negative_ts": "disabled", "f": "mp4",
 }
+# x264's sub-pixel search cut from veryfast's 2 to 1 (issue 13, measured on the bench's 9:16 span
+# against a lossless encode): x264's CPU 17 % less, at SSIM 0.99742 against 0.99718 and PSNR
+# 49.3 dB against 48.7 (no quality lost), for a file 15 % larger (9.4 MB against 8.2 for 30 s).
+_VIDEO_X264 = {"x264-params": "subme=1"}
 _AUDIO_ENCODE = {"acodec": "aac", "audio_bitrate": "160k", "ar": SAMPLE_RATE, "movflags": "+faststart",
                  "use_editlist": 0, "f": "mp4"}
 
@@ -88,7 +92,7 @@ def video_args(cut: ClipCut, framing: Framing, captions: Path | None, fonts_dir:
     elif captions:
         video = video.filter("ass", str(captions), fontsdir=str(fonts_dir))
     audio = _normalised(clip.audio, cut.loudness) if cut.has_audio else _silence(cut.duration_sec)
-    return _compile(ffmpeg.output(video, audio, cut.output, t=f"{cut.duration_sec:.3f}", **_ENCODE))
+    return _compile(ffmpeg.output(video, audio, cut.output, t=f"{cut.duration_sec:.3f}", **_ENCODE, **_VIDEO_X264))
 
 
 # --- captions drawn once per change (helper "captionimg", issue 13) ---------------------------
