@@ -24,13 +24,17 @@ from pathlib import Path
 
 from clipper.api import load_episode
 from clipper.chapters import episode_end_sec
-from clipper.clip_graph import ClipCut, audio_args, audiogram_args, audiogram_card_args, audiogram_layout
-from clipper.clips import caption_cues
+from clipper.clip_graph import (
+    ClipCut, Fit, Framing, audio_args, audiogram_args, audiogram_card_args, audiogram_layout, picture_bottom, text_layer_args,
+    video_args,
+)
+from clipper.clips import caption_cues, screen_title
 from clipper.cutting import FONTS_DIR, CutOptions, audiogram_captions, choose_spans, speech_heard
 from clipper.outputs import default_templates_dir
 from clipper.templating import make_environment
 from clipper.download import fetch
-from clipper.ffmpeg import find_ffmpeg, read_media_info, run_ffmpeg, verify_media
+from clipper.ffmpeg import chosen_ffmpeg, find_ffmpeg, read_media_info, run_ffmpeg, verify_media
+from clipper.formats import ass_captions
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -151,6 +155,8 @@ def speed_rows(video: Path, work: Path) -> list[str]:
         runs = [cut(work, str(video), *SPAN, *options) for _ in range(RUNS)]
         best = min(runs, key=lambda run: run.seconds)
         rows.append(f"| cut, {kind} | {SPAN_SEC:.0f} s span | {best.seconds:.1f} s | {SPAN_SEC / best.seconds:.2f} s of clip per s |")
+        if not options:  # the default: its encode alone, the captions drawn once per change and the old way
+            rows += caption_rows(video, work)
         if "--audio-only" in options:
             seconds = min(m4a_seconds(video) for _ in range(RUNS))
             rows.append(f"| .m4a alone (listen, encode, check: part of the row above) | {SPAN_SEC:.0f} s of audio | {seconds:.1f} s "
@@ -175,6 +181,41 @@ def m4a_seconds(video: Path) -> float:
         run_ffmpeg(audio_args(cut), what="cutting the audio again")
         verify_media(output, SPAN_SEC, False, True, "the audio")
         return time.perf_counter() - start
+
+
+CAPTION_WAYS = {"text layer: captions drawn once per change, overlaid (clipper)": True,
+                "libass on every frame (the ass filter: before)": False}
+
+
+def caption_rows(video: Path, work: Path) -> list[str]:
+    """The 9:16 encode alone (clipper's argv), its captions drawn once per change against the ass
+    filter drawing them on every frame: runs interleaved, best of RUNS + 1 each."""
+    seconds: dict[bool, list[float]] = {True: [], False: []}
+    for _ in range(RUNS + 1):
+        for is_layer in seconds:
+            seconds[is_layer].append(caption_encode_seconds(video, work, is_layer))
+    return [f"| 9:16 encode alone, {way} | {SPAN_SEC:.0f} s span | {min(seconds[is_layer]):.1f} s "
+            f"| {SPAN_SEC / min(seconds[is_layer]):.2f} s of clip per s |" for way, is_layer in CAPTION_WAYS.items()]
+
+
+def caption_encode_seconds(video: Path, work: Path, is_layer: bool) -> float:
+    """Time clipper's 9:16 encode of the bench span (with the text layer's drawing when `is_layer`)."""
+    episode = load_episode(EPISODE)
+    options = CutOptions(str(EPISODE), start_sec=float(SPAN[1]), end_sec=float(SPAN[3]))
+    span, = choose_spans(episode, options)
+    framing = Framing((1080, 1920), (WIDTH, HEIGHT), Fit.BLUR)
+    layout = ass_captions.layout_for(1080, 1920, picture_bottom=picture_bottom(framing))
+    text = ass_captions.render(caption_cues(episode, span, episode_end_sec(episode)), layout, SPAN_SEC,
+                               make_environment(default_templates_dir()), title=screen_title(span))
+    captions, layer = work / "bench-captions.ass", work / "bench-text.mov"
+    captions.write_text(text, encoding="utf-8")
+    cut = ClipCut(str(video), float(SPAN[1]), SPAN_SEC, str(work / "bench-captions.mp4"))
+    start = time.perf_counter()
+    if is_layer:
+        run_ffmpeg(text_layer_args(captions, FONTS_DIR, framing.size, SPAN_SEC, ass_captions.change_times_sec(text, SPAN_SEC),
+                                   str(layer), chosen_ffmpeg().frame_timing_option), what="drawing the captions")
+    run_ffmpeg(video_args(cut, framing, captions, FONTS_DIR, layer if is_layer else None), what="cutting with captions")
+    return time.perf_counter() - start
 
 
 def audiogram_seconds(out: Path) -> float:

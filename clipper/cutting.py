@@ -17,7 +17,8 @@ from . import __version__, smart_cut
 from .chapters import episode_end_sec
 from .clip_graph import (
     AUDIOGRAM_16_9, ASPECTS, LOUDNESS_LUFS, LOUDNESS_SCAN, ClipCut, Framing, Layout, audio_args, audiogram_args,
-    audiogram_card_args, audiogram_layout, loudness_probe_args, output_size, picture_bottom, video_args,
+    audiogram_card_args, audiogram_layout, loudness_probe_args, output_size, picture_bottom, text_layer_args,
+    video_args,
 )
 from .clips import (
     MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight,
@@ -26,8 +27,8 @@ from .clips import (
 from .errors import ChapterError, ClipperError
 from .caption_timing import Speech
 from .ffmpeg import (
-    Loudness, MediaInfo, detect_speech_and_loudness, parse_loudness_summaries, read_gray_frames, read_media_info, run_ffmpeg,
-    verify_media,
+    Loudness, MediaInfo, chosen_ffmpeg, detect_speech_and_loudness, parse_loudness_summaries, read_gray_frames,
+    read_media_info, run_ffmpeg, verify_media,
 )
 from .tiles import (
     GrayFrames, Sides, Tiles, Turn, assign_sides, find_tiles, parse_tiles, resolve_tiles, speaker_shots, tile_motion,
@@ -385,7 +386,10 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
             return [target], made
     with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary:
         job = replace(cut, output=str(temporary))
-        run_ffmpeg(video_args(job, framing, ass, fonts), what=f"cutting {name}", duration_sec=cut.duration_sec,
+        layer = ass.with_name("text.mov")
+        run_ffmpeg(text_layer_args(ass, fonts, size, cut.duration_sec, ass_captions.change_times_sec(text, cut.duration_sec),
+                                   str(layer), chosen_ffmpeg().frame_timing_option), what=f"drawing the captions of {name}")
+        run_ffmpeg(video_args(job, framing, ass, fonts, layer), what=f"cutting {name}", duration_sec=cut.duration_sec,
                    on_progress=_encoding_progress(name, on_event))
         made = verify_media(temporary, cut.duration_sec, True, True, name)
     return [target], made

@@ -84,6 +84,13 @@ class Ffmpeg:
         return bool(match) and (int(match.group(1)), int(match.group(2))) < MIN_VERSION
 
     @property
+    def frame_timing_option(self) -> str:
+        """The output option that keeps frames' own times ("passthrough"): -fps_mode since 5.1,
+        -vsync before it (the wheel's 9.0 knows only -fps_mode). Unknown versions: the new name."""
+        match = _VERSION.match(f"ffmpeg version {self.version}")
+        return "vsync" if match and (int(match.group(1)), int(match.group(2))) < (5, 1) else "fps_mode"
+
+    @property
     def problem(self) -> str:
         """Why clipper cannot use it, or "" when it can."""
         if self.is_too_old:

@@ -86,7 +86,7 @@ def test_unknown_guests_are_never_named_by_their_id(tmp_path):
     path.write_text("---\ntitle: T\nguests: [xiahebleinagle, alexeygrigorev]\n---\n", encoding="utf-8")
     files = render_notes(build_show_notes(read_episode(path, PEOPLE)), make_environment(None))
     assert "xiahebleinagle" not in files["notes.md"] + files["youtube.txt"]
-    assert json.loads(files["notes.json"])["guests"][0] == {"id": "xiahebleinagle", "name": "", "bio": "", "links": [], "is_known": False}
+    assert json.loads(files["notes.json"])["guests"][0] == {"id": "xiahebleinagle", "name": "", "bio": "", "links": [], "is_known": False, "picture": ""}
     assert "## Guest\n\n- **Alexey Grigorev**" in files["notes.md"]
     alone = render_notes(build_show_notes(read_episode(path, tmp_path)), make_environment(None))
     assert "Guest" not in alone["notes.md"] and "xiahebleinagle" not in alone["notes.md"] + alone["youtube.txt"]

@@ -71,3 +71,19 @@ def render(cues: tuple[Cue, ...], layout: CaptionLayout, duration_sec: float, en
     return render_template(environment, TEMPLATE, cues=cues, title=title, subtitle=subtitle, duration=duration_sec,
                            title_end=title_end, font=FONT_NAME, active_word=style is CaptionStyle.ACTIVE_WORD,
                            **layout.__dict__)
+
+
+def change_times_sec(text: str, duration_sec: float) -> tuple[float, ...]:
+    """The times in [0, duration) at which what the ASS `text` shows changes (every event's start
+    and end, and 0), ascending, in whole centiseconds as ASS keeps them."""
+    centiseconds = {0}
+    for line in text.splitlines():
+        if line.startswith("Dialogue:"):
+            start, end = line.split(",", 3)[1:3]
+            centiseconds.update((_centiseconds(start), _centiseconds(end)))
+    return tuple(c / 100 for c in sorted(centiseconds) if c < round(duration_sec * 100))
+
+
+def _centiseconds(ass_time: str) -> int:
+    hours, minutes, seconds = ass_time.strip().split(":")
+    return round((int(hours) * 3600 + int(minutes) * 60 + float(seconds)) * 100)

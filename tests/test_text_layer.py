@@ -1,0 +1,87 @@
+"""Captions drawn once per change and overlaid (clip_graph.text_layer_args, issue 13): what shows on
+each frame read back is what libass would draw there, exactly in its cue's frames, over the picture."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from clipper.clip_graph import ClipCut, Fit, Framing, text_layer_args, video_args
+from clipper.cutting import FONTS_DIR
+from clipper.ffmpeg import chosen_ffmpeg, run_ffmpeg
+from clipper.formats.ass_captions import change_times_sec
+
+from .media import gray_frames, region_difference
+
+SIZE = (360, 640)  # a small 9:16 frame: the same graph as 1080x1920, faster
+CUE_A, CUE_B = (1.0, 2.0), (2.0, 3.0)  # back to back: the second replaces the first on one frame
+ASS = f"""[Script Info]
+ScriptType: v4.00+
+PlayResX: {SIZE[0]}
+PlayResY: {SIZE[1]}
+
+[V4+ Styles]
+Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding
+Style: Caption,DejaVu Sans,40,&H00FFFFFF,&H00FFFFFF,&H00000000,&H80000000,-1,0,0,0,100,100,0,0,1,3,2,2,20,20,120,1
+
+[Events]
+Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
+Dialogue: 1,0:00:01.00,0:00:02.00,Caption,,0,0,0,,MMMM
+Dialogue: 1,0:00:02.00,0:00:03.00,Caption,,0,0,0,,iii
+Dialogue: 1,0:00:04.50,0:01:00.00,Caption,,0,0,0,,past the end
+"""
+CAPTION_BAND = (0, 440, 360, 80)  # where the captions sit (bottom-aligned, 120 px up)
+PICTURE_BAND = (0, 250, 360, 100)  # the picture, never under text
+
+
+def test_change_times_are_every_start_and_end_inside_the_clip_once():
+    assert change_times_sec(ASS, 4.0) == (0.0, 1.0, 2.0, 3.0)
+    assert change_times_sec(ASS, 5.0) == (0.0, 1.0, 2.0, 3.0, 4.5)
+    assert change_times_sec("[Events]\n", 5.0) == (0.0,)
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory, media_dir, ffmpeg_binary) -> dict[str, Path]:
+    """The first 4 s of the synthetic video in 9:16: with the text layer, with the ass filter, without text."""
+    folder = tmp_path_factory.mktemp("layer")
+    captions, layer = folder / "captions.ass", folder / "text.mov"
+    captions.write_text(ASS, encoding="utf-8")
+    run_ffmpeg(text_layer_args(captions, FONTS_DIR, SIZE, 4.0, change_times_sec(ASS, 4.0), str(layer),
+                               chosen_ffmpeg().frame_timing_option), what="drawing the test captions")
+    framing = Framing(SIZE, (640, 360), Fit.BLUR)
+    made = {}
+    for name, ass, text_layer in (("layer", captions, layer), ("ass", captions, None), ("none", None, None)):
+        cut = ClipCut(str(media_dir / "video.mp4"), 0.0, 4.0, str(folder / f"{name}.mp4"))
+        run_ffmpeg(video_args(cut, framing, ass, FONTS_DIR, text_layer), what=f"cutting the {name} clip")
+        made[name] = folder / f"{name}.mp4"
+    return made
+
+
+def _frames(clip: Path) -> list[bytes]:
+    return gray_frames(clip, 120, SIZE)
+
+
+def test_each_cue_shows_on_exactly_its_frames_and_nowhere_else(clips):
+    with_layer, without = _frames(clips["layer"]), _frames(clips["none"])
+    shown = [region_difference(a, b, SIZE[0], CAPTION_BAND) > 3 for a, b in zip(with_layer, without)]
+    assert len(shown) >= 119  # the 4 s cut from 0 may end a frame short; frame n is still n/30 s
+    assert not any(shown[:30]) and all(shown[30:90]) and not any(shown[90:]), "frames 30-89: 1.000 s to 2.967 s"
+    text = [_text_mask(a, b) for a, b in zip(with_layer, without)]
+    assert len(text[31] ^ text[59]) < 0.25 * len(text[59]), "one cue looks the same all along"
+    assert len(text[59] ^ text[60]) > 0.5 * len(text[59]), "the second cue replaces the first on frame 60, not over it"
+
+
+def _text_mask(with_text: bytes, without: bytes) -> set[int]:
+    """The pixels of the caption band where the text is (clearly brighter or darker than the picture)."""
+    x, y, w, h = CAPTION_BAND
+    return {i for row in range(y, y + h) for i in range(row * SIZE[0] + x, row * SIZE[0] + x + w)
+            if abs(with_text[i] - without[i]) > 60}
+
+
+def test_the_layer_looks_as_libass_draws_it_and_keeps_the_picture(clips):
+    with_layer, with_ass, without = _frames(clips["layer"]), _frames(clips["ass"]), _frames(clips["none"])
+    for n in (15, 45, 75, 105):
+        # Only the text's anti-aliased edges differ a little (mean 2.5 grey levels over the band with text
+        # in it, as seen side by side: the same letters, outline and shadow); without text nothing.
+        assert region_difference(with_layer[n], with_ass[n], SIZE[0], CAPTION_BAND) < 4, f"frame {n}"
+        assert region_difference(with_layer[n], without[n], SIZE[0], PICTURE_BAND) < 1.5, f"frame {n}"
