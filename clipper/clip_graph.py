@@ -10,6 +10,7 @@ import ffmpeg
 
 from .ffmpeg import Loudness, input_argument
 from .tiles import Shot, Side, Tiles
+from .sound import needs_limiter
 
 FPS = 30
 LOUDNESS_LUFS = -14.0  # social platforms' usual target (EBU R128 integrated)
@@ -307,7 +308,9 @@ def _normalised(audio, measured: Loudness | None):  # noqa: ANN001, ANN202
     """
     if measured:
         gain = measured.gain_db if measured.gain_db is not None else LOUDNESS_LUFS - measured.integrated_lufs
-        audio = _limited(_levelled(audio, measured.stretch_gains), gain)
+        audio = _levelled(audio, measured.stretch_gains)
+        audio = (_limited(audio, gain) if needs_limiter(measured, LOUDNESS_LUFS, TRUE_PEAK_DBTP)
+                 else audio.filter("volume", f"{gain:.2f}dB"))
     else:
         audio = audio.filter("loudnorm", I=LOUDNESS_LUFS, TP=TRUE_PEAK_DBTP, LRA=LOUDNESS_RANGE_LU)
     # Both resample to 192 kHz: bring it back to 48 kHz (AAC, platforms: ≤ 48 kHz).

@@ -18,7 +18,7 @@ from .chapters import episode_end_sec
 from .clip_graph import (
     AUDIOGRAM_16_9, ASPECTS, LOUDNESS_LUFS, LOUDNESS_SCAN, ClipCut, Framing, Layout, audio_args, audiogram_args,
     audiogram_card_args, audiogram_layout, loudness_probe_args, output_size, picture_bottom, text_layer_args,
-    video_args,
+    TRUE_PEAK_DBTP, video_args,
 )
 from .clips import (
     MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight,
@@ -33,7 +33,7 @@ from .ffmpeg import (
 from .tiles import (
     GrayFrames, Sides, Tiles, Turn, assign_sides, find_tiles, parse_tiles, resolve_tiles, speaker_shots, tile_motion,
 )
-from .sound import limited_gain, probe_gains, speaker_gains, speaker_of_stretches
+from .sound import limited_gain, needs_limiter, probe_gains, speaker_gains, speaker_of_stretches
 from .model import ClipSpan, Episode
 from .outputs import atomic_path, clip_is_done, default_templates_dir, fingerprint, folder_lock, mark_clip_done, write_atomic
 from .platforms import PLATFORMS, fit_within_limits, platform_problems
@@ -342,6 +342,8 @@ def planned_sound(episode: Episode, span: ClipSpan, speech: Speech | None, cut: 
     gains = (speaker_gains(speech.levels, speech.voiced, speaker_of_stretches(speech.voiced, voiced_lines(episode, span, speech)),
                            (span.start_sec, span.end_sec)) if speech else ())
     levelled = replace(cut, loudness=replace(cut.loudness, stretch_gains=gains))
+    if not needs_limiter(levelled.loudness, LOUDNESS_LUFS, TRUE_PEAK_DBTP):
+        return levelled
     tried = probe_gains(cut.loudness.integrated_lufs, LOUDNESS_LUFS)
     reached = parse_loudness_summaries(run_ffmpeg(loudness_probe_args(levelled, tried), what="trying the clip's loudness"))
     if len(reached) != len(tried):

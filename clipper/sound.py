@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from .ffmpeg import StretchGain
+from .ffmpeg import Loudness, StretchGain
 
 Interval = tuple[float, float]
 
@@ -68,6 +68,13 @@ def _bridged(stretches: list[Interval]) -> list[Interval]:
         else:
             merged.append((a, b))
     return merged
+
+
+def needs_limiter(loudness: Loudness, target_lufs: float, limit_dbtp: float) -> bool:
+    """Whether the limiter has work: a speaker raised (the clip's loudness then changes too), or the
+    linear gain to the target lifting the measured true peak past the limit. When not, one gain
+    reaches the target exactly: no probe pass, no oversampled limiter."""
+    return bool(loudness.stretch_gains) or loudness.true_peak_dbtp + target_lufs - loudness.integrated_lufs > limit_dbtp
 
 
 def probe_gains(integrated_lufs: float, target_lufs: float) -> tuple[float, float]:

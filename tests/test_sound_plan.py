@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import pytest
 
+from clipper.ffmpeg import Loudness, StretchGain
+from clipper.sound import needs_limiter
+
 def test_the_quieter_speaker_gets_the_difference_over_their_own_stretches_with_short_pauses_bridged():
     from clipper.ffmpeg import StretchGain
     from clipper.sound import speaker_gains
@@ -56,3 +59,13 @@ def test_the_quietest_moment_is_the_quietest_30_ms_nearest_the_asked_time():
     levels = tuple((round(i / 100, 2), -60.0 if i in (47, 48, 49, 53, 54, 55) else -20.0) for i in range(100))
     assert quietest_moment(0.52, levels) == pytest.approx(0.545)  # the dip at 0.53-0.56, nearer than 0.47-0.49
     assert quietest_moment(0.52, ()) == 0.52
+
+
+@pytest.mark.parametrize(("peak", "gains", "needed"), [
+    (-12.0, (), False),  # +6 dB of gain puts the peak at -6 dBTP: one plain gain is exact
+    (-7.0, (), True),  # -1 dBTP after the gain: over the -2 before AAC
+    (-12.0, (StretchGain(1.0, 2.0, 3.0),), True),  # a speaker raised: the probe finds the gain
+])
+def test_the_limiter_and_its_probe_only_when_a_peak_would_pass_the_limit(peak, gains, needed):
+    measured = Loudness(-20.0, peak, 5.0, -30.0, stretch_gains=gains)
+    assert needs_limiter(measured, -14.0, -2.0) is needed
