@@ -37,7 +37,7 @@ from clipper.ffmpeg import (  # noqa: E402
 )
 from clipper.model import Chapter, ClipSpan  # noqa: E402
 from tests.test_sound import (  # noqa: E402
-    EPISODE, HOST_DB, SPEECH, WORDS, bursts_words, loudness_of, make_bursts_source, make_source, pauses, rms_of, shifted,
+    EPISODE, HOST_DB, SPEECH, TONE_WITH_CLICKS, WORDS, steady_range, bursts_words, loudness_of, make_bursts_source, make_source, pauses, rms_of, shifted,
     turns,
 )
 
@@ -87,29 +87,13 @@ def peaky_rows(work: Path) -> list[str]:
     ]
 
 
-TONE = ("atrim=0:20,volume=0[v];sine=f=440:r=48000:d=20,volume=0.05[t];"
-        "aevalsrc='0.9*sin(2*PI*3000*t)*lt(mod(t\\,1)\\,0.002)':s=48000:d=20[c];[v][t][c]amix=inputs=3:duration=first,volume=3")
-
-
-def steady_range(path: Path) -> float:
-    """How far (dB) the level of 50 ms windows moves between the clicks (0.15-0.85 s after each)."""
-    result = subprocess.run([find_ffmpeg(), "-nostdin", "-i", str(path), "-vn", "-af",
-                             "asetnsamples=n=2400,astats=metadata=1:reset=1:measure_perchannel=none:measure_overall=RMS_level,"
-                             "ametadata=mode=print:key=lavfi.astats.Overall.RMS_level", "-f", "null", "-"],
-                            capture_output=True, text=True, check=True)
-    times = [float(t) for t in re.findall(r"pts_time:([\d.]+)", result.stderr)]
-    levels = [float(v) for v in re.findall(r"RMS_level=(-?[\d.]+)", result.stderr)]
-    steady = [level for time, level in zip(times, levels) if 1.0 < time < 18.0 and 0.15 < time % 1 < 0.85]
-    return max(steady) - min(steady)
-
-
 def pumping_row(work: Path) -> str:
-    source = make_source(work / "tone.mkv", find_ffmpeg(), TONE)
-    before = steady_range(linear_loudnorm(source, work / "tone.m4a"))
+    source = make_source(work / "tone.mkv", find_ffmpeg(), TONE_WITH_CLICKS)
+    before = steady_range(linear_loudnorm(source, work / "tone.m4a"), find_ffmpeg())
     subprocess.run([str(Path(sys.executable).parent / "clipper"), "cut", str(EPISODE), "--start", "0", "--end", "20",
                     "--aspect", "16:9", "--no-captions", "--source", str(source), "--out", str(work / "tone")],
                    check=True, capture_output=True)
-    after = steady_range(next((work / "tone" / "speech-interview" / "clips").glob("*.mp4")))
+    after = steady_range(next((work / "tone" / "speech-interview" / "clips").glob("*.mp4")), find_ffmpeg())
     return f"| pumping: a steady tone's level between clicks (0 dBFS, every 1 s), max - min | {before:.1f} dB | {after:.1f} dB |"
 
 
