@@ -416,7 +416,8 @@ def _smart_cut(cut: ClipCut, text: str, title_sec: float | None, target: Path, n
             return None
         audio = work / "audio.m4a"
         with _captions_file(text) as (ass, fonts), ThreadPoolExecutor(max_workers=1) as pool:
-            # the sound encodes on the other core meanwhile: it takes about as long as the head
+            # The sound encodes on the other core meanwhile: it takes about as long as the head. (The
+            # pool's thread outlives its ffmpeg, whose death signal follows the thread that started it.)
             sound = pool.submit(run_ffmpeg, audio_args(replace(cut, output=str(audio))), what=f"cutting the audio of {name}")
             parts = _encoded_parts(cut, seek, plan, source_sets, info, work, ass, fonts, name)
             sound.result()
