@@ -279,11 +279,14 @@ def _run_cut(args: argparse.Namespace) -> int:
             print(f"{number:3d}  {format_clock(chapter.start_sec)}–{format_clock(chapter.end_sec)}  {chapter.title}")
         return EXIT_OK
     from .cutting import CutOptions
+    from .errors import ClipperError
 
-    options = CutOptions(args.episode, tuple(args.clip), args.all, args.start, args.end, args.source, args.aspect, args.fit,
+    if args.fit and args.layout and args.fit != args.layout:
+        raise ClipperError(f"--fit {args.fit} and --layout {args.layout} disagree", "give --layout alone")
+    options = CutOptions(args.episode, tuple(args.clip), args.all, args.start, args.end, args.source, args.aspect,
                          not args.no_captions, args.audio_only, args.whole, args.max_seconds, tuple(args.platform),
                          args.out, args.people, args.templates, args.force, args.ffmpeg,
-                         args.exact, args.caption_style, args.layout, args.tiles, args.jobs)
+                         args.exact, args.caption_style, args.layout or args.fit, args.tiles, args.jobs)
     progress = _Progress()
     report = api.cut_clips(options, on_event=progress)
     if report.source not in progress.printed:

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 
-from .caption_timing import Speech, SpokenLine, group_cues, time_words
+from .caption_timing import Speech, SpokenLine, TimedWord, group_cues, time_words
 from .errors import ChapterError
 from .model import Chapter, ClipSpan, Cue, Episode, TranscriptLine
 from .summary import clean_speech, host_names, tidy_sentence
@@ -233,14 +233,40 @@ def _reason(chapter: Chapter, run: list[_Piece], piece_count: int) -> str:
             f"with the best TextRank score among {piece_count} in the chapter")
 
 
-def caption_cues(episode: Episode, span: ClipSpan, end_sec: float, speech: Speech | None = None) -> tuple[Cue, ...]:
-    """Captions of a few words each, relative to the clip: timed to the voice in `speech` (what
-    `ffmpeg.detect_speech` heard, in episode seconds, best over a few seconds more than the clip
-    on each side) when given, else spread over the lines' times."""
+@dataclass(frozen=True)
+class HeardWords:
+    """The words of the lines around a clip, timed (caption_timing.time_words), and who says each line."""
+
+    speakers: tuple[str, ...]  # by TimedWord.line
+    words: tuple[TimedWord, ...]
+
+
+def heard_words(episode: Episode, span: ClipSpan, end_sec: float, speech: Speech | None = None) -> HeardWords:
+    """The words said around the clip, timed to the voice in `speech` (what `ffmpeg.detect_speech`
+    heard, in episode seconds, best over a few seconds more than the clip on each side) when given,
+    else spread over the lines' times. Placed once: captions and the speakers' levels both use them."""
     start, end = (min(speech.start_sec, span.start_sec), max(speech.end_sec, span.end_sec)) if speech else (span.start_sec, span.end_sec)
-    lines = [SpokenLine(text, line_start, line_end) for line, line_start, line_end in line_spans(episode, end_sec)
-             if line_start < end and line_end > start and (text := clean_speech(line.text))]
-    return group_cues(time_words(lines, speech), span.start_sec, span.end_sec) if lines else ()
+    near = [(line.who or "", SpokenLine(text, line_start, line_end)) for line, line_start, line_end in line_spans(episode, end_sec)
+            if line_start < end and line_end > start and (text := clean_speech(line.text))]
+    return HeardWords(tuple(who for who, _ in near), time_words([line for _, line in near], speech) if near else ())
+
+
+def caption_cues(episode: Episode, span: ClipSpan, end_sec: float, speech: Speech | None = None) -> tuple[Cue, ...]:
+    """Captions of a few words each, relative to the clip (see heard_words)."""
+    return cues_of(heard_words(episode, span, end_sec, speech), span)
+
+
+def cues_of(heard: HeardWords, span: ClipSpan) -> tuple[Cue, ...]:
+    return group_cues(heard.words, span.start_sec, span.end_sec) if heard.words else ()
+
+
+def spoken_turns(heard: HeardWords) -> tuple[tuple[str, float, float], ...]:
+    """(who, first word's start, last word's end) of each line, as it is heard."""
+    placed: dict[int, tuple[float, float]] = {}
+    for word in heard.words:
+        first, last = placed.get(word.line, (word.start_sec, word.end_sec))
+        placed[word.line] = (min(first, word.start_sec), max(last, word.end_sec))
+    return tuple((heard.speakers[index], *times) for index, times in sorted(placed.items()))
 
 
 def clip_name(prefix: int | str, title: str, taken: set[str], variant: str = "") -> str:

@@ -21,8 +21,8 @@ from .clip_graph import (
     TRUE_PEAK_DBTP, video_args,
 )
 from .clips import (
-    MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, caption_cues, clip_chapters, clip_name, custom_span, pick_highlight,
-    screen_title, select_chapters, snap_to_speech, whole_chapter,
+    MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, HeardWords, clip_chapters, clip_name, cues_of, custom_span, heard_words,
+    pick_highlight, screen_title, select_chapters, snap_to_speech, spoken_turns, whole_chapter,
 )
 from .errors import ChapterError, ClipperError
 from .caption_timing import Speech
@@ -58,7 +58,6 @@ class CutOptions:
     end_sec: float | None = None
     source: str = ""
     aspect: str = "9:16"
-    fit: str = ""  # --fit blur|crop: the same as --layout blur|crop (its older name)
     captions: bool = True
     audio_only: bool = False
     whole: bool = False
@@ -83,12 +82,8 @@ class CutOptions:
             raise ClipperError("--start and --end go together", "give both, in seconds or as m:ss")
         if self.aspect not in ASPECTS:
             raise ClipperError(f"unknown --aspect {self.aspect}", f"use one of {', '.join(ASPECTS)}")
-        if self.fit not in ("", "blur", "crop"):
-            raise ClipperError(f"unknown --fit {self.fit}", "use blur or crop (or --layout)")
         if self.layout not in LAYOUT_CHOICES:
             raise ClipperError(f"unknown --layout {self.layout}", f"use one of {', '.join(LAYOUT_CHOICES[1:])}")
-        if self.fit and self.layout and self.fit != self.layout:
-            raise ClipperError(f"--fit {self.fit} and --layout {self.layout} disagree", "give --layout alone")
         if self.tiles:
             parse_tiles(self.tiles)
         if self.caption_style not in ("plain", "active-word"):
@@ -241,8 +236,7 @@ def _variant(options: CutOptions) -> str:
     shape = {"9:16": "", "1:1": "-1x1", "16:9": "-16x9"}[options.aspect]
     if options.audio_only:
         return "-audio" + shape
-    chosen = options.layout or options.fit
-    return shape + (f"-{chosen}" if chosen not in ("", "blur") and ASPECTS[options.aspect] else "")
+    return shape + (f"-{options.layout}" if options.layout not in ("", "blur") and ASPECTS[options.aspect] else "")
 
 
 def _sources_in_turn(episode: Episode, options: CutOptions, spans: list[tuple[float, float]], folder: Path,
@@ -269,12 +263,13 @@ def _files(name: str, options: CutOptions) -> list[str]:
 
 def _stamp(episode: Episode, span: ClipSpan, options: CutOptions) -> str:
     """What a clip was made from: if any of it changes, the clip is made again."""
-    settings = {k: v for k, v in asdict(options).items() if k in ("aspect", "fit", "captions", "audio_only", "source", "platforms", "exact",
+    settings = {k: v for k, v in asdict(options).items() if k in ("aspect", "captions", "audio_only", "source", "platforms", "exact",
                                                                    "caption_style", "layout", "tiles")}
     templates = options.templates_dir or default_templates_dir()
     picture = card_picture(episode, options.people_dir) if options.audio_only else None
-    digest = fingerprint(sorted(templates.glob("*.j2")) + ([picture] if picture else []), json.dumps([__version__, settings, span.start_sec, span.end_sec, span.title,
-                                                                    [line.text for line in span.lines]], default=str))
+    made_of = json.dumps([__version__, settings, span.start_sec, span.end_sec, span.title, [line.text for line in span.lines]],
+                         default=str)
+    digest = fingerprint(sorted(templates.glob("*.j2")) + ([picture] if picture else []), made_of)
     return hashlib.sha256(digest.encode()).hexdigest()
 
 
@@ -303,8 +298,9 @@ def run_clip_job(job: ClipJob, environment, on_event: Events = lambda message: N
             span = snap_to_speech(span, speech.voiced, speech.levels)
             source, offset = job.sources.locate(span.start_sec, span.end_sec)
         cut = ClipCut(str(source.path), offset, span.duration_sec, "", has_audio=info.has_audio, loudness=loudness)
-        cut = planned_sound(episode, span, speech, cut)
-        cues = caption_cues(episode, span, episode_end_sec(episode) or span.end_sec, speech)
+        heard = heard_words(episode, span, episode_end_sec(episode) or span.end_sec, speech)
+        cut = planned_sound(span, speech, heard, cut)
+        cues = cues_of(heard, span)
         media, made = _make_media(episode, span, job.name, job.folder, cut, cues, options, environment, info, on_event)
         _write_texts(episode, span, job.name, job.folder, cues, media[0].name, environment)
         warnings = _platform_warnings(media[-1], made, span.duration_sec, options)
@@ -334,12 +330,13 @@ def speech_heard(source: str, offset_sec: float, span: ClipSpan) -> tuple[Speech
 
 
 # --- broadcast sound (helper "sound"): speakers levelled, the limiter's gain probed ------------
-def planned_sound(episode: Episode, span: ClipSpan, speech: Speech | None, cut: ClipCut) -> ClipCut:
-    """`cut` with each quieter speaker raised to the loudest, and the overall gain that reaches the
-    target through the limiter: one more audio-only pass tries two gains (sound.limited_gain)."""
+def planned_sound(span: ClipSpan, speech: Speech | None, heard: HeardWords, cut: ClipCut) -> ClipCut:
+    """`cut` with each quieter speaker raised to the loudest (who says what from the words as heard),
+    and the overall gain that reaches the target through the limiter: one more audio-only pass
+    tries two gains (sound.limited_gain) when a peak would pass the limit."""
     if not cut.loudness:
         return cut
-    gains = (speaker_gains(speech.levels, speech.voiced, speaker_of_stretches(speech.voiced, voiced_lines(episode, span, speech)),
+    gains = (speaker_gains(speech.levels, speech.voiced, speaker_of_stretches(speech.voiced, spoken_turns(heard)),
                            (span.start_sec, span.end_sec)) if speech else ())
     levelled = replace(cut, loudness=replace(cut.loudness, stretch_gains=gains))
     if not needs_limiter(levelled.loudness, LOUDNESS_LUFS, TRUE_PEAK_DBTP):
@@ -351,19 +348,6 @@ def planned_sound(episode: Episode, span: ClipSpan, speech: Speech | None, cut: 
     return replace(levelled, loudness=replace(levelled.loudness, gain_db=limited_gain(tried, reached, LOUDNESS_LUFS)))
 
 
-def voiced_lines(episode: Episode, span: ClipSpan, speech: Speech) -> tuple[tuple[str, float, float], ...]:
-    """(who, start, end) of each line heard around the clip, placed on the voice as its captions are."""
-    from .caption_timing import SpokenLine, time_words
-    from .clips import line_spans
-    from .summary import clean_speech
-
-    near = [(line.who, SpokenLine(text, start, end)) for line, start, end in line_spans(episode, episode_end_sec(episode) or span.end_sec)
-            if start < speech.end_sec and end > speech.start_sec and (text := clean_speech(line.text))]
-    placed: dict[int, tuple[float, float]] = {}
-    for word in time_words([line for _, line in near], speech):
-        first, last = placed.get(word.line, (word.start_sec, word.end_sec))
-        placed[word.line] = (min(first, word.start_sec), max(last, word.end_sec))
-    return tuple((near[index][0] or "", *times) for index, times in sorted(placed.items()))
 # --- end of broadcast sound -------------------------------------------------------------------
 
 
@@ -465,7 +449,7 @@ def clip_framing(episode: Episode, span: ClipSpan, cut: ClipCut, size: tuple[int
     people's tiles found, and whose is which → speaker; two tiles but no clear answer → split; else
     blur; --tiles alone → speaker). 1:1 keeps blur unless asked, 16:9 the source's frame."""
     source_size = (info.width, info.height)
-    asked = options.layout or options.fit
+    asked = options.layout
     if not ASPECTS[options.aspect]:
         return Framing(size, source_size, Layout.NONE)
     if asked in ("blur", "crop") or (not asked and options.aspect != "9:16"):
