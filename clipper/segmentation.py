@@ -31,7 +31,8 @@ QUESTION_BONUS = 0.3
 EXCHANGE_WEIGHT = 0.4
 EXCHANGE_FULL_SEC = 240.0
 TITLE_MAX_CHARS = 60
-QUESTION_TOP_WORDS = 2
+QUESTION_TOP_WORDS = 3
+QUESTION_TOP_RANK = 5
 # A title stem's weight: how often the chapter says it, to a power, its neighbours' counts at
 # NEIGHBOUR_WEIGHT; boosts when the host asks about it or the episode's title has it; less for words
 # that are not nouns or that the background table finds in most episodes. Chosen on a grid over half
@@ -40,11 +41,12 @@ COUNT_POWER = 2.0
 NEIGHBOUR_WEIGHT = 0.25
 ASKED_BOOST = 1.0
 TOPIC_BOOST = 1.0
+DESCRIBED_BOOST = 2.0
 NOT_NOUN_WEIGHT = 0.6
 SPECIFICITY_FLOOR = 0.05
 SPECIFICITY_POWER = 0.5
-TITLE_WORDS = 5  # words in a title made of phrases, at most
-RELATED_PHRASES = 2  # listed after a title's first phrase, at most
+TITLE_WORDS = 6  # words in a title made of phrases, at most
+RELATED_PHRASES = 4  # listed after a title's first phrase, at most
 PHRASE_LENGTH_POWER = 0.5
 _LEADING_WORDS = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|then|also|alright|right|yeah|um|uh)\b[,.]?\s+)+", re.I)
 
@@ -76,7 +78,16 @@ def automatic_chapters(episode: Episode, end_sec: float, background: Background 
         return ()
     starts = [0.0] + (find_boundaries(units, end_sec) if len(units) >= 4 else [])
     topic = frozenset(stem(word) for word in content_words(episode.title))
-    return _titled(units, starts, end_sec, TitleContext(shipped_background() if background is None else background, topic))
+    context = TitleContext(shipped_background() if background is None else background, topic, described_stems(episode))
+    return _titled(units, starts, end_sec, context)
+
+
+def described_stems(episode: Episode) -> frozenset[str]:
+    """The stems of what people wrote about the episode: its short title, description, intro,
+    topics, keywords and its guests' bios (words a producer chose for this conversation)."""
+    fields = [episode.short, episode.description, episode.intro, *episode.topics, *episode.keywords,
+              *(guest.bio for guest in episode.guests)]
+    return frozenset(stem(word) for text in fields for word in content_words(text))
 
 
 def transcript_units(episode: Episode) -> list[Unit]:
@@ -250,6 +261,7 @@ class TitleContext:
 
     background: Background
     topic: frozenset[str]
+    described: frozenset[str] = frozenset()
 
 
 def _salient_stems(groups: list[list[Unit]], host: str, nouns: frozenset[str], context: TitleContext) -> list[dict[str, float]]:
@@ -264,6 +276,7 @@ def _salient_stems(groups: list[list[Unit]], host: str, nouns: frozenset[str], c
         said = (counts[number][token] + NEIGHBOUR_WEIGHT * near) ** COUNT_POWER
         specific = (context.background.specificity(token) + SPECIFICITY_FLOOR) ** SPECIFICITY_POWER
         return (said * specific * (1 + ASKED_BOOST * (token in asked[number])) * (1 + TOPIC_BOOST * (token in context.topic))
+                * (1 + DESCRIBED_BOOST * (token in context.described))
                 * (1.0 if token in nouns else NOT_NOUN_WEIGHT))
     return [{token: weight(number, token) for token in count} for number, count in enumerate(counts)]
 
@@ -273,7 +286,7 @@ def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> 
     opening = next((unit for unit in group[:2] if unit.who == host and unit.asks), None)
     if opening is None:
         return ""
-    top = set(sorted(weights, key=lambda t: -weights[t])[:8])
+    top = set(sorted(weights, key=lambda t: -weights[t])[:QUESTION_TOP_RANK])
     for question in reversed([s for s in split_sentences(opening.text) if s.endswith("?")]):
         condensed = _LEADING_WORDS.sub("", tidy_sentence(question)).strip()
         stems = {stem(w) for w in content_words(condensed)}
@@ -294,14 +307,14 @@ class Vocabulary:
 
 def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Vocabulary, taken: set[str]) -> list[str]:
     """Titles from the chapter's key phrases (runs of content words; a longer one is nouns only): the
-    best noun phrase that no earlier chapter's title opens with, followed after a colon by the next
-    one or two nouns the chapter is about, as the site's own headers list a chapter's subjects
-    ("Translation: marketing, France"), up to TITLE_WORDS words."""
-    forms: dict[str, Counter] = {}
+    best noun phrase that no earlier chapter's title opens with, followed after a colon by the
+    chapter's next best words, as the site's own headers list a chapter's subjects ("Pricing
+    strategy: platforms, recruiters, rate benchmarking"), up to TITLE_WORDS words."""
+    runs: dict[str, Counter] = {}
     for unit in group:
         for phrase in _content_runs(unit.text):
-            if _is_term(phrase.lower().split(), vocabulary):
-                forms.setdefault(phrase.lower(), Counter())[phrase] += 1
+            runs.setdefault(phrase.lower(), Counter())[phrase] += 1
+    forms = {key: seen for key, seen in runs.items() if _is_term(key.split(), vocabulary)}
     phrases = _absorbed(Counter({key: sum(seen.values()) for key, seen in forms.items()}))
     score = {phrase: sum(weights.get(stem(w), 0.0) for w in phrase.split()) / len(phrase.split()) ** PHRASE_LENGTH_POWER
              for phrase in phrases}
@@ -312,11 +325,31 @@ def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Voc
     if not heads:
         return []
     head = heads[0]
-    related = [shown[key] for key in named if key != head][:RELATED_PHRASES]
+    related = _related_words(head, forms, runs, weights)
     listed = [f"{shown[head]}: {', '.join(related[:n])}" for n in range(len(related), 0, -1)
               if len(f"{head} {' '.join(related[:n])}".split()) <= TITLE_WORDS]
     titles = listed + [shown[key] for key in heads]
     return [title[:1].upper() + title[1:] for title in titles if len(title) <= TITLE_MAX_CHARS]
+
+
+def _related_words(head: str, forms: dict[str, Counter], runs: dict[str, Counter], weights: dict[str, float]) -> list[str]:
+    """The chapter's best words besides the head's (RELATED_PHRASES of them; no verb's past such as
+    "visited"), each as the chapter says it most often; two of them the chapter says together stand
+    as that phrase ("machine learning", not "machine, learning")."""
+    said: dict[str, Counter] = {}
+    for key, seen in forms.items():
+        if len(key.split()) == 1 and not key.endswith("ed"):
+            said.setdefault(stem(key), Counter()).update(seen)
+    skip = {stem(word) for word in head.split()}
+    best = sorted((token for token in said if token not in skip), key=lambda token: (-weights.get(token, 0.0), token))
+    words = [said[token].most_common(1)[0][0] for token in best[:RELATED_PHRASES]]
+    for key, seen in sorted(runs.items(), key=lambda item: -sum(item[1].values())):
+        pair = [stem(word) for word in key.split()]
+        if len(pair) == 2 and sum(seen.values()) >= 2 and all(token in best[:RELATED_PHRASES] for token in pair):
+            first, second = (best.index(token) for token in pair)
+            if words[first] and words[second]:
+                words[min(first, second)], words[max(first, second)] = seen.most_common(1)[0][0], ""
+    return [word for word in words if word]
 
 
 def _stemmed(phrase: str) -> str:
