@@ -214,8 +214,9 @@ def _titled(units: list[Unit], starts: list[float], end_sec: float, context: Tit
     opening = _opening_titles(groups, host)
     for number, group in enumerate(groups):
         heads = {_stemmed(title.split(":")[0]) for title in titles}
-        candidates = [opening.get(number, ""), _question_title(group, host, weights[number]),
-                      *_phrase_titles(group, weights[number], vocabulary, heads)]
+        phrased = _phrase_titles(group, weights[number], vocabulary, heads)
+        candidates = [_with_subjects(opening.get(number, ""), phrased), opening.get(number, ""),
+                      _question_title(group, host, weights[number]), *phrased]
         title = next((c for c in candidates if c and c.casefold() not in used), "")
         titles.append(title or ("Introduction" if number == 0 else f"Part {number + 1}"))
         used.add(titles[-1].casefold())
@@ -234,6 +235,15 @@ def _opening_titles(groups: list[list[Unit]], host: str) -> dict[int, str]:
         return titles
     number, guest = answer
     return {0: "Introduction", number: f"{guest.split()[0]}’s background"}
+
+
+def _with_subjects(opening: str, phrased: list[str]) -> str:
+    """"<Guest>’s background" followed by the subjects the answer is about, as a phrase title lists
+    them ("Adrian’s background: DLT, freelancer"), when the title stays short enough."""
+    if not opening.endswith("background"):
+        return ""
+    listed = (f"{opening}: {title.split(': ', 1)[1]}" for title in phrased if ": " in title)
+    return next((title for title in listed if len(title) <= TITLE_MAX_CHARS), "")
 
 
 def _background_answer(groups: list[list[Unit]], host: str) -> tuple[int, str] | None:

@@ -53,8 +53,9 @@ def test_automatic_titles_are_readable_phrases_from_the_chapter(episode):
         if ": " in chapter.title:  # the chapter's key phrase, then other nouns it is about, all said in it
             said = " ".join(line.text for line in plain.lines if chapter.start_sec <= line.sec < chapter.end_sec).casefold()
             first, listed = chapter.title.casefold().split(": ")
-            assert first in said and all(phrase in said for phrase in listed.split(", ")), chapter.title
-            assert 2 <= len(words) <= TITLE_WORDS, chapter.title
+            opening = first.endswith("’s background")  # "<Guest>’s background: " and the answer's subjects
+            assert (first in said or opening) and all(phrase in said for phrase in listed.split(", ")), chapter.title
+            assert 2 <= len(re.findall(r"[\w'’-]+", chapter.title)) <= TITLE_WORDS, chapter.title
         later_words = re.findall(r"[\w'-]+", chapter.title)[1:]
         assert all(word[:1].islower() or word in spoken_as_written for word in later_words), f"sentence case: {chapter.title}"
     heads = [_stemmed(title.split(": ")[0]) for title in titles if ": " in title]
@@ -112,8 +113,9 @@ def test_the_chapter_answering_the_background_question_is_the_guests_background(
     # "Before we go into our main topic of DataOps, let's start with your background." - the guest
     # (speaker label Christopher's first name as the transcript gives it) answers in the next chapter.
     titles = _titles("dataops-automation-and-reliable-data-pipelines")
-    assert titles[:2] == ["Introduction", "Chris’s background"]
-    assert _titles("_s12e08")[:2] == ["Introduction", "Jekaterina’s background"]
+    assert titles[0] == "Introduction" and titles[1].startswith("Chris’s background: ")
+    jekaterina = _titles("_s12e08")
+    assert jekaterina[0] == "Introduction" and jekaterina[1].startswith("Jekaterina’s background: ")
 
 
 def test_without_a_background_question_no_background_title():
