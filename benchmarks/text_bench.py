@@ -36,6 +36,7 @@ DANGLING = frozenset("""it it's its this that these those they they're them thei
 and but so or because also then which plus though although yet otherwise too either there's""".split())
 PAIR_TITLE = re.compile(r"(?:[\w'/-]+ ){0,2}[\w'/-]+ and (?:[\w'/-]+ ){0,2}[\w'/-]+")
 GENERIC_SHARE = 0.10
+_POSSESSIVE = re.compile(r"['’]s\b")
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ def title_f1(automatic: tuple[Chapter, ...], human: tuple[Chapter, ...]) -> floa
 
 
 def _stems(text: str) -> Counter:
-    return Counter(stem(word) for word in content_words(text))
+    """Content-word stems, a possessive counted as its noun ("Master's thesis": master, thesis)."""
+    return Counter(stem(word) for word in content_words(_POSSESSIVE.sub("", text)))
 
 
 def _token_f1(found: Counter, wanted: Counter) -> float:
