@@ -38,7 +38,7 @@ QUESTION_TOP_RANK = 5
 # that are not nouns or that the background table finds in most episodes. Chosen on a grid over half
 # A of make bench's text figures and checked on half B (benchmarks/text_bench.py).
 COUNT_POWER = 2.0
-NEIGHBOUR_WEIGHT = 0.25
+NEIGHBOUR_WEIGHT = 0.5
 ASKED_BOOST = 1.0
 TOPIC_BOOST = 1.0
 DESCRIBED_BOOST = 2.0
@@ -78,7 +78,8 @@ def automatic_chapters(episode: Episode, end_sec: float, background: Background 
         return ()
     starts = [0.0] + (find_boundaries(units, end_sec) if len(units) >= 4 else [])
     topic = frozenset(stem(word) for word in content_words(episode.title))
-    context = TitleContext(shipped_background() if background is None else background, topic, described_stems(episode))
+    guests = tuple(guest.name for guest in episode.guests if guest.is_known and guest.name)
+    context = TitleContext(shipped_background() if background is None else background, topic, described_stems(episode), guests)
     return _titled(units, starts, end_sec, context)
 
 
@@ -212,6 +213,9 @@ def _titled(units: list[Unit], starts: list[float], end_sec: float, context: Tit
     titles: list[str] = []
     used: set[str] = set()
     opening = _opening_titles(groups, host)
+    named = f"Introduction: {', '.join(context.guests)}"
+    if opening.get(0) == "Introduction" and context.guests and len(named) <= TITLE_MAX_CHARS:
+        opening[0] = named  # whom the host introduces, as the people files name them
     for number, group in enumerate(groups):
         heads = {_stemmed(title.split(":")[0]) for title in titles}
         phrased = _phrase_titles(group, weights[number], vocabulary, heads)
@@ -266,12 +270,14 @@ def _grouped(units: list[Unit], starts: list[float], ends: list[float]) -> list[
 
 @dataclass(frozen=True)
 class TitleContext:
-    """What titles are weighed against: how common words are across the podcast, and the stems of
-    the episode's own title (what the whole conversation is about)."""
+    """What titles are weighed against: how common words are across the podcast, the stems of the
+    episode's own title (what the whole conversation is about) and of what was written about it
+    (described_stems), and the guests' names."""
 
     background: Background
     topic: frozenset[str]
     described: frozenset[str] = frozenset()
+    guests: tuple[str, ...] = ()
 
 
 def _salient_stems(groups: list[list[Unit]], host: str, nouns: frozenset[str], context: TitleContext) -> list[dict[str, float]]:
