@@ -37,7 +37,7 @@ QUESTION_TOP_RANK = 5
 # NEIGHBOUR_WEIGHT; boosts when the host asks about it or the episode's title has it; less for words
 # that are not nouns or that the background table finds in most episodes. Chosen on a grid over half
 # A of make bench's text figures and checked on half B (benchmarks/text_bench.py).
-COUNT_POWER = 2.0
+COUNT_POWER = 2.5
 NEIGHBOUR_WEIGHT = 0.5
 ASKED_BOOST = 1.0
 TOPIC_BOOST = 1.0
@@ -47,7 +47,7 @@ SPECIFICITY_FLOOR = 0.05
 SPECIFICITY_POWER = 0.5
 TITLE_WORDS = 6  # words in a title made of phrases, at most
 RELATED_PHRASES = 4  # listed after a title's first phrase, at most
-PHRASE_LENGTH_POWER = 0.5
+PHRASE_LENGTH_POWER = 0.2
 _LEADING_WORDS = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|then|also|alright|right|yeah|um|uh)\b[,.]?\s+)+", re.I)
 
 _ASKS_BACKGROUND = re.compile(r"\byour (?:\w+ )?background\b", re.I)
