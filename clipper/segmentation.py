@@ -31,12 +31,13 @@ QUESTION_BONUS = 0.3
 EXCHANGE_WEIGHT = 0.4
 EXCHANGE_FULL_SEC = 240.0
 TITLE_MAX_CHARS = 60
-QUESTION_TOP_WORDS = 3
-QUESTION_TOP_RANK = 5
+QUESTION_TOP_WORDS = 3  # a host's question titles a chapter when it has this many of its
+QUESTION_TOP_RANK = 5  # best words
 # A title stem's weight: how often the chapter says it, to a power, its neighbours' counts at
-# NEIGHBOUR_WEIGHT; boosts when the host asks about it or the episode's title has it; less for words
-# that are not nouns or that the background table finds in most episodes. Chosen on a grid over half
-# A of make bench's text figures and checked on half B (benchmarks/text_bench.py).
+# NEIGHBOUR_WEIGHT; boosts when the host asks about it, the episode's title has it or what was
+# written about the episode has it (described_stems); less for words that are not nouns or that the
+# background table finds in most episodes. These and the title's length below were chosen on a grid
+# over half A of make bench's text figures and checked on half B (benchmarks/text_bench.py).
 COUNT_POWER = 2.5
 NEIGHBOUR_WEIGHT = 0.5
 ASKED_BOOST = 1.0
@@ -283,7 +284,8 @@ class TitleContext:
 def _salient_stems(groups: list[list[Unit]], host: str, nouns: frozenset[str], context: TitleContext) -> list[dict[str, float]]:
     """Each chapter's stems weighted for a title: said often in it (its neighbours count a little: an
     editor's chapter often starts before or ends after the automatic boundary), asked about by the
-    host, nouns, in the episode's title, and not said in every episode of the podcast."""
+    host, nouns, in the episode's title or in what was written about it, and not said in every
+    episode of the podcast."""
     counts = [Counter(token for unit in group for token in unit.stems) for group in groups]
     asked = [{token for unit in group if unit.who == host and unit.asks for token in unit.stems} for group in groups]
 
