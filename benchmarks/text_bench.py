@@ -47,6 +47,7 @@ class Made:
     notes: ShowNotes
     titles: tuple[str, ...]
     title_f1: float | None  # against the hidden headers, when there are any
+    title_f1_described: float | None = None  # the same with the file's description and intro shown
     posts: tuple[str, ...] = ()  # the text posted for X beside a clip of each automatic chapter
 
 
@@ -61,10 +62,12 @@ def made_text(episode: Episode, background: Background) -> Made:
     automatic = automatic_chapters(plain, episode_end_sec(plain) or 0.0, background)
     human = chapters_from_headers(episode) if episode.headers else ()
     f1 = title_f1(automatic, human) if len(human) >= 3 else None
+    described = replace(plain, description=episode.description, intro=episode.intro)
+    f1_described = title_f1(automatic_chapters(described, episode_end_sec(plain) or 0.0, background), human) if f1 is not None else None
     notes = build_show_notes(plain)
     summary = summarize(plain, notes.chapters, background)
     notes = replace(notes, summary=summary, made_intro=made_intro(plain, notes.chapters, notes.chapter_source, summary))
-    return Made(episode, notes, tuple(c.title for c in automatic), f1, _posts(plain, automatic, background))
+    return Made(episode, notes, tuple(c.title for c in automatic), f1, f1_described, _posts(plain, automatic, background))
 
 
 def _posts(episode: Episode, chapters: tuple[Chapter, ...], background: Background) -> tuple[str, ...]:
@@ -129,6 +132,7 @@ def figures(made: list[Made]) -> dict[str, str]:
     titles = [t for m in made for t in m.titles]
     pairs = sum(bool(PAIR_TITLE.fullmatch(t)) and not t.endswith("?") for t in titles)
     f1s = [m.title_f1 for m in made if m.title_f1 is not None]
+    described_f1s = [m.title_f1_described for m in made if m.title_f1_described is not None]
     posts = [post for m in made for post in m.posts]
     return {
         "takeaways opening with a dangling word": _share(dangling, len(takeaways)),
@@ -136,10 +140,15 @@ def figures(made: list[Made]) -> dict[str, str]:
         f"keywords in more than {GENERIC_SHARE:.0%} of the episodes' lists": _share(generic, sum(map(len, keyword_lists))),
         "made intros naming a guest": _share(named, len(guested)),
         'automatic titles shaped "X and Y"': _share(pairs, len(titles)),
-        "title token F1 against hidden headers": f"{sum(f1s) / len(f1s):.2f} ({len(f1s)} episodes)" if f1s else "–",
+        "title token F1 against hidden headers": _mean(f1s),
+        "the same, the file's description and intro shown to titles": _mean(described_f1s),
         "posts (X) saying nothing besides their hook": _share(sum(_bare_hook(text) for text in posts), len(posts)),
         "posts repeating a sentence": _share(sum(_repeats_itself(text) for text in posts), len(posts)),
     }
+
+
+def _mean(f1s: list[float]) -> str:
+    return f"{sum(f1s) / len(f1s):.2f} ({len(f1s)} episodes)" if f1s else "–"
 
 
 def _first_word(sentence: str) -> str:
