@@ -352,8 +352,8 @@ def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Voc
 
 def _related_words(head: str, forms: dict[str, Counter], runs: dict[str, Counter], weights: dict[str, float]) -> list[str]:
     """The chapter's best words besides the head's (RELATED_PHRASES of them; no verb's past such as
-    "visited"), each as the chapter says it most often; two of them the chapter says together stand
-    as that phrase ("machine learning", not "machine, learning")."""
+    "visited"), each as the chapter says it most often; two or three of them the chapter says together
+    stand as that phrase ("machine learning", not "machine, learning")."""
     said: dict[str, Counter] = {}
     for key, seen in forms.items():
         if len(key.split()) == 1 and not key.endswith("ed"):
@@ -361,12 +361,15 @@ def _related_words(head: str, forms: dict[str, Counter], runs: dict[str, Counter
     skip = {stem(word) for word in head.split()}
     best = sorted((token for token in said if token not in skip), key=lambda token: (-weights.get(token, 0.0), token))
     words = [said[token].most_common(1)[0][0] for token in best[:RELATED_PHRASES]]
-    for key, seen in sorted(runs.items(), key=lambda item: -sum(item[1].values())):
-        pair = [stem(word) for word in key.split()]
-        if len(pair) == 2 and sum(seen.values()) >= 2 and all(token in best[:RELATED_PHRASES] for token in pair):
-            first, second = (best.index(token) for token in pair)
-            if words[first] and words[second]:
-                words[min(first, second)], words[max(first, second)] = seen.most_common(1)[0][0], ""
+    chosen = best[:RELATED_PHRASES]
+    for key, seen in sorted(runs.items(), key=lambda item: (-len(item[0].split()), -sum(item[1].values()), item[0])):
+        tokens = [stem(word) for word in key.split()]
+        if len(tokens) > 1 and len(set(tokens)) == len(tokens) and sum(seen.values()) >= 2 and set(tokens) <= set(chosen):
+            at = sorted(chosen.index(token) for token in tokens)
+            if all(words[i] for i in at):
+                words[at[0]] = seen.most_common(1)[0][0]
+                for i in at[1:]:
+                    words[i] = ""
     return [word for word in words if word]
 
 
