@@ -46,8 +46,8 @@ DESCRIBED_BOOST = 2.0
 NOT_NOUN_WEIGHT = 0.6
 SPECIFICITY_FLOOR = 0.05
 SPECIFICITY_POWER = 0.5
-TITLE_WORDS = 6  # words in a title made of phrases, at most
-RELATED_PHRASES = 4  # listed after a title's first phrase, at most
+TITLE_WORDS = 5  # words in a title made of phrases, at most (6 scored higher on half A; read as a list)
+RELATED_PHRASES = 3  # listed after a title's first phrase, at most
 PHRASE_LENGTH_POWER = 0.2
 _LEADING_WORDS = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|then|also|alright|right|yeah|um|uh)\b[,.]?\s+)+", re.I)
 
