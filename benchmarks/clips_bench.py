@@ -25,7 +25,7 @@ from pathlib import Path
 from clipper.api import load_episode
 from clipper.chapters import episode_end_sec
 from clipper.clip_graph import (
-    ClipCut, Fit, Framing, audio_args, audiogram_args, audiogram_card_args, audiogram_layout, picture_bottom, text_box_of,
+    ClipCut, Fit, Framing, audio_args, audiogram_args, audiogram_card_args, audiogram_layout, picture_bottom, text_boxes_of,
     text_layer_args, video_args,
 )
 from clipper.clips import caption_cues, screen_title
@@ -187,7 +187,7 @@ def m4a_seconds(video: Path) -> float:
         return time.perf_counter() - start
 
 
-CAPTION_WAYS = {"clipper: the text layer drawn once per change, overlaid in its text's box; x264 subme=1, me=dia": True,
+CAPTION_WAYS = {"clipper: the text layer drawn once per change, overlaid in its text's boxes; x264 subme=1, me=dia": True,
                 "before issue 13: libass on every frame (the ass filter), x264 veryfast as it is, the fill scaled whole": False}
 # The pieces of clipper's own argv that were otherwise before issue 13 (its 9:16 blurred fill, its x264 options).
 _FILL_NOW = (r"[s0]crop=min(iw\,ih*1080/1920):min(ih\,iw*1920/1080)[s2];[s2]scale=270:480[s3]", "scale=1080:1920:flags=bilinear[")
@@ -225,7 +225,7 @@ def caption_encode_seconds(video: Path, work: Path, is_now: bool) -> float:
         return time.perf_counter() - start
     said = run_ffmpeg(text_layer_args(captions, FONTS_DIR, framing.size, SPAN_SEC, ass_captions.change_times_sec(text, SPAN_SEC),
                                       str(layer), chosen_ffmpeg().frame_timing_option), what="drawing the captions")
-    run_ffmpeg(video_args(cut, framing, captions, FONTS_DIR, layer, text_box_of(said)), what="cutting with captions")
+    run_ffmpeg(video_args(cut, framing, captions, FONTS_DIR, layer, text_boxes_of(said, framing.size[1])), what="cutting with captions")
     return time.perf_counter() - start
 
 

@@ -97,17 +97,17 @@ def picture_bottom(framing: Framing) -> int | None:
 
 
 def video_args(cut: ClipCut, framing: Framing, captions: Path | None, fonts_dir: Path,
-               text_layer: Path | None = None, text_box: TextBox | None = None) -> list[str]:
+               text_layer: Path | None = None, text_boxes: tuple[TextBox, ...] = ()) -> list[str]:
     """Exact cut (decoded from the asked time, not the keyframe), framed, captioned, loudness-normalised.
 
     The text comes as `text_layer` (text_layer_args: drawn once per change, overlaid), or else as
     the ASS `captions`, drawn by libass on every frame (the old way, kept as the bench's baseline).
-    `text_box`: where the layer has text at all (text_box_of): only that part is overlaid.
+    `text_boxes`: where the layer has text at all (text_boxes_of): only those parts are overlaid.
     """
     clip = ffmpeg.input(input_argument(cut.source), ss=f"{cut.offset_sec:.3f}", t=f"{cut.duration_sec:.3f}")
     video = _frame(clip.video, framing).filter("fps", FPS).filter("setsar", 1)
     if text_layer:
-        video = _with_text_layer(video, text_layer, text_box)
+        video = _with_text_layer(video, text_layer, text_boxes)
     elif captions:
         video = video.filter("ass", str(captions), fontsdir=str(fonts_dir))
     audio = _normalised(clip.audio, cut.loudness) if cut.has_audio else _silence(cut.duration_sec)
@@ -135,14 +135,25 @@ def text_layer_args(captions: Path, fonts_dir: Path, size: tuple[int, int], dura
                           f"select={wanted},format=rgba", f="lavfi")
     layers = canvas.video.filter("ass", str(captions), fontsdir=str(fonts_dir), alpha=1).filter_multi_output("split")
     drawn = ffmpeg.output(layers[0], output, vcodec="qtrle", f="mov", **{frame_timing_option: "passthrough"})
-    # Each drawing's box of not quite transparent pixels, in ffmpeg's log, for text_box_of.
-    boxes = ffmpeg.output(layers[1].filter("alphaextract").filter("bbox", min_val=0), "-", f="null")
-    return _compile(ffmpeg.merge_outputs(drawn, boxes))
+    # Each drawing's boxes of not quite transparent pixels in the frame's upper and lower half (the
+    # title's and the captions'), in ffmpeg's log, for text_boxes_of. The lower half is padded back
+    # to the frame's height so that its box comes in the frame's rows; the alpha made 0 or 255 first,
+    # as the padding is grey 16 (video's black), which bbox then leaves out.
+    halves = layers[1].filter("alphaextract").filter("lut", y="gt(val,0)*255").filter_multi_output("split")
+    half = _upper_half(height)
+    upper = halves[0].filter("crop", width, half, 0, 0)
+    lower = halves[1].filter("crop", width, height - half, 0, half).filter("pad", width, height, 0, half)
+    boxes = [ffmpeg.output(part.filter("bbox", min_val=16), "-", f="null") for part in (upper, lower)]
+    return _compile(ffmpeg.merge_outputs(drawn, *boxes))
+
+
+def _upper_half(height: int) -> int:
+    return height // 4 * 2  # even: 4:2:0 colours stay whole on either side
 
 
 @dataclass(frozen=True)
 class TextBox:
-    """The part of a text layer that has text in any of its drawings, in pixels of the frame."""
+    """A part of a text layer that has text in some of its drawings, in pixels of the frame."""
 
     x: int
     y: int
@@ -153,25 +164,33 @@ class TextBox:
 _BBOX_LINE = re.compile(r"\bx1:(\d+) x2:(\d+) y1:(\d+) y2:(\d+)")
 
 
-def text_box_of(ffmpeg_said: str) -> TextBox | None:
-    """The box around every drawing's text, from the log of text_layer_args' run; None: no text at all.
+def text_boxes_of(ffmpeg_said: str, height: int) -> tuple[TextBox, ...]:
+    """The boxes around every drawing's text in the frame's upper and lower half (of `height`), from
+    the log of text_layer_args' run; none when there is no text at all.
 
-    Its corners on even pixels: the layer's colours are halved in size (4:2:0) the same way as overlaid whole.
-    Overlaying that part only costs a third of the whole frame's blend for 9:16 captions and title.
+    Their corners on even pixels: the layer's colours are halved in size (4:2:0) as when overlaid whole.
+    Overlaying these parts only costs a seventh of the whole frame's blend for 9:16 captions and title.
     """
     found = [tuple(int(value) for value in match.groups()) for match in _BBOX_LINE.finditer(ffmpeg_said)]
-    if not found:
-        return None
-    left, top = min(box[0] for box in found) // 2 * 2, min(box[2] for box in found) // 2 * 2
-    right, bottom = max(box[1] for box in found) // 2 * 2 + 2, max(box[3] for box in found) // 2 * 2 + 2
+    half = _upper_half(height)
+    return tuple(_around(part) for part in ([box for box in found if box[2] < half], [box for box in found if box[2] >= half])
+                 if part)
+
+
+def _around(boxes: list[tuple[int, ...]]) -> TextBox:
+    left, top = min(box[0] for box in boxes) // 2 * 2, min(box[2] for box in boxes) // 2 * 2
+    right, bottom = max(box[1] for box in boxes) // 2 * 2 + 2, max(box[3] for box in boxes) // 2 * 2 + 2
     return TextBox(left, top, right - left, bottom - top)
 
 
-def _with_text_layer(video, text_layer: Path, box: TextBox | None):  # noqa: ANN001, ANN202
+def _with_text_layer(video, text_layer: Path, boxes: tuple[TextBox, ...]):  # noqa: ANN001, ANN202
     layer = ffmpeg.input(str(text_layer)).video
-    if not box:
+    if not boxes:
         return ffmpeg.overlay(video, layer)
-    return ffmpeg.overlay(video, layer.filter("crop", box.width, box.height, box.x, box.y), x=box.x, y=box.y)
+    parts = layer.filter_multi_output("split", len(boxes))
+    for index, box in enumerate(boxes):
+        video = ffmpeg.overlay(video, parts[index].filter("crop", box.width, box.height, box.x, box.y), x=box.x, y=box.y)
+    return video
 # --- end of captions drawn once per change ---------------------------------------------------
 
 
