@@ -25,8 +25,8 @@ from pathlib import Path
 from clipper.api import load_episode
 from clipper.chapters import episode_end_sec
 from clipper.clip_graph import (
-    ClipCut, Fit, Framing, audio_args, audiogram_args, audiogram_card_args, audiogram_layout, picture_bottom, text_layer_args,
-    video_args,
+    ClipCut, Fit, Framing, audio_args, audiogram_args, audiogram_card_args, audiogram_layout, picture_bottom, text_boxes_of,
+    text_layer_args, video_args,
 )
 from clipper.clips import caption_cues, screen_title
 from clipper.cutting import FONTS_DIR, CutOptions, audiogram_captions, choose_spans, speech_heard
@@ -155,8 +155,12 @@ def speed_rows(video: Path, work: Path) -> list[str]:
         runs = [cut(work, str(video), *SPAN, *options) for _ in range(RUNS)]
         best = min(runs, key=lambda run: run.seconds)
         rows.append(f"| cut, {kind} | {SPAN_SEC:.0f} s span | {best.seconds:.1f} s | {SPAN_SEC / best.seconds:.2f} s of clip per s |")
-        if not options:  # the default: its encode alone, the captions drawn once per change and the old way
-            rows += caption_rows(video, work)
+        if not options:  # the default: its encode alone, and the command clipper ran before issue 13
+            encodes, slower_by = caption_rows(video, work)
+            rows += encodes
+            rows.append(f"| cut, {kind}, before issue 13 (derived: the cut above + the two encodes' difference) "
+                        f"| {SPAN_SEC:.0f} s span | {best.seconds + slower_by:.1f} s | {SPAN_SEC / (best.seconds + slower_by):.2f} s "
+                        f"of clip per s; clipper {(best.seconds + slower_by) / best.seconds:.2f}× faster |")
         if "--audio-only" in options:
             seconds = min(m4a_seconds(video) for _ in range(RUNS))
             rows.append(f"| .m4a alone (listen, encode, check: part of the row above) | {SPAN_SEC:.0f} s of audio | {seconds:.1f} s "
@@ -183,23 +187,33 @@ def m4a_seconds(video: Path) -> float:
         return time.perf_counter() - start
 
 
-CAPTION_WAYS = {"text layer: captions drawn once per change, overlaid (clipper)": True,
-                "libass on every frame (the ass filter: before)": False}
+CAPTION_WAYS = {"clipper: the text layer drawn once per change, overlaid in its text's boxes; x264 subme=1, me=dia, no p8x8": True,
+                "before issue 13: libass on every frame (the ass filter), x264 veryfast as it is, the fill scaled whole": False}
+# The pieces of clipper's own argv that were otherwise before issue 13 (its 9:16 blurred fill, its x264 options).
+_FILL_NOW = (r"[s0]crop=min(iw\,ih*1080/1920):min(ih\,iw*1920/1080)[s2];[s2]scale=270:480[s3]", "scale=1080:1920:flags=bilinear[")
+_FILL_BEFORE = ("[s0]scale=270:480:force_original_aspect_ratio=increase[s2];[s2]crop=270:480[s3]", "scale=1080:1920[")
 
 
-def caption_rows(video: Path, work: Path) -> list[str]:
-    """The 9:16 encode alone (clipper's argv), its captions drawn once per change against the ass
-    filter drawing them on every frame: runs interleaved, best of RUNS + 1 each."""
-    seconds: dict[bool, list[float]] = {True: [], False: []}
+def caption_rows(video: Path, work: Path) -> tuple[list[str], float]:
+    """The 9:16 encode alone (clipper's argv) against the command clipper ran before issue 13: runs
+    interleaved, best of RUNS + 1 each, wall and CPU time (the CPU's ratio holds on a busy machine);
+    the rows, and how much longer the before took (seconds of wall)."""
+    times: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
     for _ in range(RUNS + 1):
-        for is_layer in seconds:
-            seconds[is_layer].append(caption_encode_seconds(video, work, is_layer))
-    return [f"| 9:16 encode alone, {way} | {SPAN_SEC:.0f} s span | {min(seconds[is_layer]):.1f} s "
-            f"| {SPAN_SEC / min(seconds[is_layer]):.2f} s of clip per s |" for way, is_layer in CAPTION_WAYS.items()]
+        for is_now in times:
+            cpu_before = _children_cpu()
+            seconds = caption_encode_seconds(video, work, is_now)
+            times[is_now].append((seconds, _children_cpu() - cpu_before))
+    (now, now_cpu), (before, before_cpu) = ((min(wall for wall, _ in times[way]), min(cpu for _, cpu in times[way]))
+                                            for way in (True, False))
+    return [f"| 9:16 encode alone, {way} | {SPAN_SEC:.0f} s span | {wall:.1f} s (CPU {cpu:.1f} s) "
+            f"| {SPAN_SEC / wall:.2f} s of clip per s"
+            f"{'' if is_now else f'; clipper {before / now:.2f}× faster on wall, {before_cpu / now_cpu:.2f}× on CPU'} |"
+            for (way, is_now), (wall, cpu) in zip(CAPTION_WAYS.items(), ((now, now_cpu), (before, before_cpu)))], before - now
 
 
-def caption_encode_seconds(video: Path, work: Path, is_layer: bool) -> float:
-    """Time clipper's 9:16 encode of the bench span (with the text layer's drawing when `is_layer`)."""
+def caption_encode_seconds(video: Path, work: Path, is_now: bool) -> float:
+    """Time clipper's 9:16 encode of the bench span (with the text layer's drawing), or the one before issue 13."""
     episode = load_episode(EPISODE)
     options = CutOptions(str(EPISODE), start_sec=float(SPAN[1]), end_sec=float(SPAN[3]))
     span, = choose_spans(episode, options)
@@ -211,11 +225,24 @@ def caption_encode_seconds(video: Path, work: Path, is_layer: bool) -> float:
     captions.write_text(text, encoding="utf-8")
     cut = ClipCut(str(video), float(SPAN[1]), SPAN_SEC, str(work / "bench-captions.mp4"))
     start = time.perf_counter()
-    if is_layer:
-        run_ffmpeg(text_layer_args(captions, FONTS_DIR, framing.size, SPAN_SEC, ass_captions.change_times_sec(text, SPAN_SEC),
-                                   str(layer), chosen_ffmpeg().frame_timing_option), what="drawing the captions")
-    run_ffmpeg(video_args(cut, framing, captions, FONTS_DIR, layer if is_layer else None), what="cutting with captions")
+    if not is_now:
+        run_ffmpeg(before_args(video_args(cut, framing, captions, FONTS_DIR)), what="cutting with captions as before")
+        return time.perf_counter() - start
+    said = run_ffmpeg(text_layer_args(captions, FONTS_DIR, framing.size, SPAN_SEC, ass_captions.change_times_sec(text, SPAN_SEC),
+                                      str(layer), chosen_ffmpeg().frame_timing_option), what="drawing the captions")
+    run_ffmpeg(video_args(cut, framing, captions, FONTS_DIR, layer, text_boxes_of(said, framing.size[1])), what="cutting with captions")
     return time.perf_counter() - start
+
+
+def before_args(argv: list[str]) -> list[str]:
+    """Clipper's argv with the ass filter (video_args without a text layer) made the command of before issue 13."""
+    at = argv.index("-x264-params")
+    graph = argv.index("-filter_complex") + 1
+    for now, before in zip(_FILL_NOW, _FILL_BEFORE):
+        if now not in argv[graph]:
+            raise RuntimeError(f"the 9:16 fill changed, the bench's 'before' needs updating: {now} not in {argv[graph]}")
+        argv[graph] = argv[graph].replace(now, before)
+    return argv[:at] + argv[at + 2:]
 
 
 def audiogram_seconds(out: Path) -> float:

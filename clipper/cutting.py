@@ -17,8 +17,8 @@ from . import __version__, smart_cut
 from .chapters import episode_end_sec
 from .clip_graph import (
     AUDIOGRAM_16_9, ASPECTS, LOUDNESS_LUFS, LOUDNESS_SCAN, ClipCut, Framing, Layout, audio_args, audiogram_args,
-    audiogram_card_args, audiogram_layout, loudness_probe_args, output_size, picture_bottom, text_layer_args,
-    TRUE_PEAK_DBTP, video_args,
+    audiogram_card_args, audiogram_layout, loudness_probe_args, output_size, picture_bottom, text_boxes_of,
+    text_layer_args, TRUE_PEAK_DBTP, video_args,
 )
 from .clips import (
     MAX_HIGHLIGHT_SEC, MIN_HIGHLIGHT_SEC, HeardWords, clip_chapters, clip_name, cues_of, custom_span, heard_words,
@@ -373,10 +373,11 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary:
         job = replace(cut, output=str(temporary))
         layer = ass.with_name("text.mov")
-        run_ffmpeg(text_layer_args(ass, fonts, size, cut.duration_sec, ass_captions.change_times_sec(text, cut.duration_sec),
-                                   str(layer), chosen_ffmpeg().frame_timing_option), what=f"drawing the captions of {name}")
-        run_ffmpeg(video_args(job, framing, ass, fonts, layer), what=f"cutting {name}", duration_sec=cut.duration_sec,
-                   on_progress=_encoding_progress(name, on_event))
+        said = run_ffmpeg(text_layer_args(ass, fonts, size, cut.duration_sec, ass_captions.change_times_sec(text, cut.duration_sec),
+                                          str(layer), chosen_ffmpeg().frame_timing_option), what=f"drawing the captions of {name}")
+        boxes = text_boxes_of(said, size[1])  # none: nothing drawn, nothing to overlay
+        run_ffmpeg(video_args(job, framing, ass if boxes else None, fonts, layer if boxes else None, boxes), what=f"cutting {name}",
+                   duration_sec=cut.duration_sec, on_progress=_encoding_progress(name, on_event))
         made = verify_media(temporary, cut.duration_sec, True, True, name)
     return [target], made
 

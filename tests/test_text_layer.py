@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from clipper.clip_graph import ClipCut, Fit, Framing, text_layer_args, video_args
+from clipper.clip_graph import ClipCut, Fit, Framing, TextBox, text_boxes_of, text_layer_args, video_args
 from clipper.cutting import FONTS_DIR
 from clipper.ffmpeg import chosen_ffmpeg, run_ffmpeg
 from clipper.formats.ass_captions import change_times_sec
@@ -46,15 +46,32 @@ def clips(tmp_path_factory, media_dir, ffmpeg_binary) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("layer")
     captions, layer = folder / "captions.ass", folder / "text.mov"
     captions.write_text(ASS, encoding="utf-8")
-    run_ffmpeg(text_layer_args(captions, FONTS_DIR, SIZE, 4.0, change_times_sec(ASS, 4.0), str(layer),
-                               chosen_ffmpeg().frame_timing_option), what="drawing the test captions")
+    said = run_ffmpeg(text_layer_args(captions, FONTS_DIR, SIZE, 4.0, change_times_sec(ASS, 4.0), str(layer),
+                                      chosen_ffmpeg().frame_timing_option), what="drawing the test captions")
+    boxes = text_boxes_of(said, SIZE[1])  # the layer overlaid where it has text only, as clipper does
     framing = Framing(SIZE, (640, 360), Fit.BLUR)
-    made = {}
+    made = {"boxes": boxes}
     for name, ass, text_layer in (("layer", captions, layer), ("ass", captions, None), ("none", None, None)):
         cut = ClipCut(str(media_dir / "video.mp4"), 0.0, 4.0, str(folder / f"{name}.mp4"))
-        run_ffmpeg(video_args(cut, framing, ass, FONTS_DIR, text_layer), what=f"cutting the {name} clip")
+        run_ffmpeg(video_args(cut, framing, ass, FONTS_DIR, text_layer, boxes), what=f"cutting the {name} clip")
         made[name] = folder / f"{name}.mp4"
     return made
+
+
+def test_the_text_boxes_are_around_every_drawing_in_each_half_on_even_pixels():
+    said = ("[Parsed_bbox_5 @ 0x1] n:0 pts:0 pts_time:0 x1:206 x2:877 y1:292 y2:489 w:672 h:198 crop=672:198:206:292\n"
+            "[Parsed_bbox_7 @ 0x2] n:1 pts:1 pts_time:0.01 x1:141 x2:936 y1:1291 y2:1369 w:796 h:79 crop=796:79:141:1291\n"
+            "[Parsed_bbox_7 @ 0x2] n:2 pts:2 pts_time:0.02 x1:230 x2:849 y1:1291 y2:1445 w:620 h:155 crop=620:155:230:1291")
+    assert text_boxes_of(said, 1920) == (TextBox(206, 292, 672, 198), TextBox(140, 1290, 798, 156))
+    assert text_boxes_of(said, 580) == (TextBox(140, 292, 798, 1154),), "all in the upper half: one box"
+    assert text_boxes_of("[out#0/null @ 0x1] video:1kB audio:0kB", 1920) == (), "a layer with no text: no box"
+
+
+def test_the_drawn_text_is_inside_its_box_at_the_bottom(clips):
+    box, = clips["boxes"]
+    assert box.x % 2 == box.y % 2 == box.width % 2 == box.height % 2 == 0
+    band_x, band_y, band_w, band_h = CAPTION_BAND
+    assert band_y <= box.y and box.y + box.height <= band_y + band_h and box.width < SIZE[0] - 40
 
 
 def _frames(clip: Path) -> list[bytes]:
