@@ -73,6 +73,7 @@ class CutOptions:
     layout: str = ""  # a value of clip_graph.Layout but none; "": the best the recording allows
     tiles: str = ""  # "Alexey=left,Maria=right": whose tile is which, instead of finding it out
     jobs: int = 0  # clips encoded at once; 0: ENCODES_AT_ONCE
+    title: bool = True  # the chapter's title burned in at the top (16:9: its first 4 s)
 
     def __post_init__(self) -> None:
         chosen = bool(self.clips) + self.all + (self.start_sec is not None or self.end_sec is not None)
@@ -264,7 +265,7 @@ def _files(name: str, options: CutOptions) -> list[str]:
 def _stamp(episode: Episode, span: ClipSpan, options: CutOptions) -> str:
     """What a clip was made from: if any of it changes, the clip is made again."""
     settings = {k: v for k, v in asdict(options).items() if k in ("aspect", "captions", "audio_only", "source", "platforms", "exact",
-                                                                   "caption_style", "layout", "tiles")}
+                                                                   "caption_style", "layout", "tiles", "title")}
     templates = options.templates_dir or default_templates_dir()
     picture = card_picture(episode, options.people_dir) if options.audio_only else None
     made_of = json.dumps([__version__, settings, span.start_sec, span.end_sec, span.title, [line.text for line in span.lines]],
@@ -363,11 +364,12 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     size = fit_within_limits(output_size(options.aspect, info.width, info.height), options.platforms)
     framing = clip_framing(episode, span, cut, size, options, info, on_event)
     layout = ass_captions.layout_for(*size, picture_bottom=picture_bottom(framing))
-    text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=screen_title(span),
+    title = screen_title(span) if options.title else ""
+    text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=title,
                                style=ass_captions.CaptionStyle(options.caption_style))
     target = folder / f"{name}.mp4"
     if framing.fit is Layout.NONE and not smart_cut.why_not(info, size, options.captions and bool(cues)):
-        made = _smart_cut(cut, text, layout.title_seconds, target, name, info)
+        made = _smart_cut(cut, text if title else None, layout.title_seconds if title else 0.0, target, name, info)
         if made:
             return [target], made
     with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary:
@@ -382,8 +384,11 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
 
 
 # --- smart cut (helper "smartcut"): 16:9 without captions, the head encoded, the rest copied ---
-def _smart_cut(cut: ClipCut, text: str, title_sec: float | None, target: Path, name: str, info: MediaInfo) -> MediaInfo | None:
-    """The clip smart-cut (clipper.smart_cut), checked; None when the source offers no clean cut there."""
+def _smart_cut(cut: ClipCut, text: str | None, title_sec: float | None, target: Path, name: str,
+               info: MediaInfo) -> MediaInfo | None:
+    """The clip smart-cut (clipper.smart_cut), checked; None when the source offers no clean cut there.
+    `text` (the title) is burned into the head, which reaches past `title_sec`; None: nothing burned,
+    the head no longer than the frames before the first keyframe."""
     fps = smart_cut.frame_rate(info.fps)
     seek = f"{cut.offset_sec:.3f}"  # as video_args seeks: the same first frame
     with tempfile.TemporaryDirectory(prefix="clipper-smart-") as folder:
@@ -399,11 +404,11 @@ def _smart_cut(cut: ClipCut, text: str, title_sec: float | None, target: Path, n
             log.debug("%s: no clean smart cut (%s); encoding the whole clip", name, problem or "no keyframe to copy from")
             return None
         audio = work / "audio.m4a"
-        with _captions_file(text) as (ass, fonts), ThreadPoolExecutor(max_workers=1) as pool:
+        with _captions_file(text or "") as (ass, fonts), ThreadPoolExecutor(max_workers=1) as pool:
             # The sound encodes on the other core meanwhile: it takes about as long as the head. (The
             # pool's thread outlives its ffmpeg, whose death signal follows the thread that started it.)
             sound = pool.submit(run_ffmpeg, audio_args(replace(cut, output=str(audio))), what=f"cutting the audio of {name}")
-            parts = _encoded_parts(cut, seek, plan, source_sets, info, work, ass, fonts, name)
+            parts = _encoded_parts(cut, seek, plan, source_sets, info, work, ass if text else None, fonts, name)
             sound.result()
         if parts is None:
             log.debug("%s: the end's parameter sets differ from the start's; encoding the whole clip", name)
@@ -417,7 +422,7 @@ def _smart_cut(cut: ClipCut, text: str, title_sec: float | None, target: Path, n
 
 
 def _encoded_parts(cut: ClipCut, seek: str, plan: smart_cut.SmartCutPlan, source_sets: bytes, info: MediaInfo, work: Path,
-                   ass: Path, fonts: Path, name: str) -> tuple[Path, Path | None] | None:
+                   ass: Path | None, fonts: Path, name: str) -> tuple[Path, Path | None] | None:
     """The head (and tail) encoded and wrapped as MP4, the head carrying the source's parameter sets
     before its own; None when the tail's parameter sets would differ from the head's."""
     profile = smart_cut.H264_PROFILES[info.video_profile]
