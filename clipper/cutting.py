@@ -300,7 +300,7 @@ def run_clip_job(job: ClipJob, environment, on_event: Events = lambda message: N
             source, offset = job.sources.locate(span.start_sec, span.end_sec)
         cut = ClipCut(str(source.path), offset, span.duration_sec, "", has_audio=info.has_audio, loudness=loudness)
         heard = heard_words(episode, span, episode_end_sec(episode) or span.end_sec, speech)
-        cut = planned_sound(span, speech, heard, cut)
+        cut = levelled_sound(span, speech, heard, cut)
         cues = cues_of(heard, span)
         media, made = _make_media(episode, span, job.name, job.folder, cut, cues, options, environment, info, on_event)
         _write_texts(episode, span, job.name, job.folder, cues, media[0].name, environment)
@@ -331,18 +331,22 @@ def speech_heard(source: str, offset_sec: float, span: ClipSpan) -> tuple[Speech
 
 
 # --- broadcast sound (helper "sound"): speakers levelled, the limiter's gain probed ------------
-def planned_sound(span: ClipSpan, speech: Speech | None, heard: HeardWords, cut: ClipCut) -> ClipCut:
-    """`cut` with each quieter speaker raised to the loudest (who says what from the words as heard),
-    and the overall gain that reaches the target through the limiter: one more audio-only pass
-    tries two gains (sound.limited_gain) when a peak would pass the limit."""
+def levelled_sound(span: ClipSpan, speech: Speech | None, heard: HeardWords, cut: ClipCut) -> ClipCut:
+    """`cut` with each quieter speaker raised to the loudest (who says what from the words as heard)."""
     if not cut.loudness:
         return cut
     gains = (speaker_gains(speech.levels, speech.voiced, speaker_of_stretches(speech.voiced, spoken_turns(heard)),
                            (span.start_sec, span.end_sec)) if speech else ())
-    levelled = replace(cut, loudness=replace(cut.loudness, stretch_gains=gains))
-    if not needs_limiter(levelled.loudness, LOUDNESS_LUFS, TRUE_PEAK_DBTP):
+    return replace(cut, loudness=replace(cut.loudness, stretch_gains=gains))
+
+
+def limited_sound(levelled: ClipCut) -> ClipCut:
+    """`levelled` with the overall gain that reaches the target through the limiter: one more
+    audio-only pass tries two gains (sound.limited_gain) when a peak would pass the limit. Run just
+    before the sound is encoded (a smart cut's, beside the encoding of its head)."""
+    if not levelled.loudness or not needs_limiter(levelled.loudness, LOUDNESS_LUFS, TRUE_PEAK_DBTP):
         return levelled
-    tried = probe_gains(cut.loudness.integrated_lufs, LOUDNESS_LUFS)
+    tried = probe_gains(levelled.loudness.integrated_lufs, LOUDNESS_LUFS)
     reached = parse_loudness_summaries(run_ffmpeg(loudness_probe_args(levelled, tried), what="trying the clip's loudness"))
     if len(reached) != len(tried):
         return levelled
@@ -373,7 +377,7 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
         if made:
             return [target], made
     with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary:
-        job = replace(cut, output=str(temporary))
+        job = replace(limited_sound(cut), output=str(temporary))
         layer = ass.with_name("text.mov")
         run_ffmpeg(text_layer_args(ass, fonts, size, cut.duration_sec, ass_captions.change_times_sec(text, cut.duration_sec),
                                    str(layer), chosen_ffmpeg().frame_timing_option), what=f"drawing the captions of {name}")
@@ -391,8 +395,13 @@ def _smart_cut(cut: ClipCut, text: str | None, title_sec: float | None, target: 
     the head no longer than the frames before the first keyframe."""
     fps = smart_cut.frame_rate(info.fps)
     seek = f"{cut.offset_sec:.3f}"  # as video_args seeks: the same first frame
-    with tempfile.TemporaryDirectory(prefix="clipper-smart-") as folder:
+    with tempfile.TemporaryDirectory(prefix="clipper-smart-") as folder, ThreadPoolExecutor(max_workers=1) as pool:
         work = Path(folder)
+        audio = work / "audio.m4a"
+        # The sound (its limiter's probe, its encode) is made on the other core meanwhile: it takes
+        # about as long as the head. (The pool's thread outlives its ffmpegs, whose death signal
+        # follows the thread that started them.) A source found unfit below wastes it: rare.
+        sound = pool.submit(_encoded_sound, cut, audio, name)
         said = run_ffmpeg(smart_cut.listing_args(cut.source, seek, cut.duration_sec, work / "packets.txt", work / "source.h264"),
                           what=f"reading the keyframes of {name}")
         listing = smart_cut.parse_listing((work / "packets.txt").read_text(encoding="utf-8"))
@@ -403,13 +412,9 @@ def _smart_cut(cut: ClipCut, text: str | None, title_sec: float | None, target: 
         if plan is None or not source_sets or plan.time_base.numerator != 1 or problem:
             log.debug("%s: no clean smart cut (%s); encoding the whole clip", name, problem or "no keyframe to copy from")
             return None
-        audio = work / "audio.m4a"
-        with _captions_file(text or "") as (ass, fonts), ThreadPoolExecutor(max_workers=1) as pool:
-            # The sound encodes on the other core meanwhile: it takes about as long as the head. (The
-            # pool's thread outlives its ffmpeg, whose death signal follows the thread that started it.)
-            sound = pool.submit(run_ffmpeg, audio_args(replace(cut, output=str(audio))), what=f"cutting the audio of {name}")
+        with _captions_file(text or "") as (ass, fonts):
             parts = _encoded_parts(cut, seek, plan, source_sets, info, work, ass if text else None, fonts, name)
-            sound.result()
+        sound.result()
         if parts is None:
             log.debug("%s: the end's parameter sets differ from the start's; encoding the whole clip", name)
             return None
@@ -419,6 +424,10 @@ def _smart_cut(cut: ClipCut, text: str | None, title_sec: float | None, target: 
         with atomic_path(target) as temporary:
             run_ffmpeg(smart_cut.join_args(concat, audio, plan, str(temporary), colour_tags=True), what=f"joining {name}")
             return verify_media(temporary, cut.duration_sec, True, True, name)
+
+
+def _encoded_sound(cut: ClipCut, audio: Path, name: str) -> None:
+    run_ffmpeg(audio_args(replace(limited_sound(cut), output=str(audio))), what=f"cutting the audio of {name}")
 
 
 def _encoded_parts(cut: ClipCut, seek: str, plan: smart_cut.SmartCutPlan, source_sets: bytes, info: MediaInfo, work: Path,
@@ -538,7 +547,7 @@ def _make_audio(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
         raise ClipperError("the source has no sound", "give a recording with sound with --source", cut.source)
     audio, video = folder / f"{name}.m4a", folder / f"{name}.audiogram.mp4"
     with atomic_path(audio) as temporary:
-        run_ffmpeg(audio_args(replace(cut, output=str(temporary))), what=f"cutting the audio of {name}")
+        run_ffmpeg(audio_args(replace(limited_sound(cut), output=str(temporary))), what=f"cutting the audio of {name}")
         verify_media(temporary, cut.duration_sec, False, True, f"the audio of {name}")
     size, titles, captions = audiogram_captions(episode, span, cues, cut.duration_sec, options, environment)
     picture = card_picture(episode, options.people_dir, on_event)
