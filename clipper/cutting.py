@@ -265,7 +265,9 @@ def _files(name: str, options: CutOptions) -> list[str]:
 def _stamp(episode: Episode, span: ClipSpan, options: CutOptions) -> str:
     """What a clip was made from: if any of it changes, the clip is made again."""
     settings = {k: v for k, v in asdict(options).items() if k in ("aspect", "captions", "audio_only", "source", "platforms", "exact",
-                                                                   "caption_style", "layout", "tiles", "title")}
+                                                                   "caption_style", "layout", "tiles")}
+    if not options.title:  # said only when off: the clips made before the option keep their stamps
+        settings["title"] = False
     templates = options.templates_dir or default_templates_dir()
     picture = card_picture(episode, options.people_dir) if options.audio_only else None
     made_of = json.dumps([__version__, settings, span.start_sec, span.end_sec, span.title, [line.text for line in span.lines]],
