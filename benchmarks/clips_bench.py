@@ -29,11 +29,12 @@ from clipper.clip_graph import (
     text_layer_args, video_args,
 )
 from clipper.clips import caption_cues, screen_title
-from clipper.cutting import FONTS_DIR, CutOptions, audiogram_captions, choose_spans, speech_heard
+from clipper.cutting import FONTS_DIR, CutOptions, audiogram_captions, choose_spans, limited_sound, speech_heard
 from clipper.outputs import default_templates_dir
 from clipper.templating import make_environment
 from clipper.download import fetch
-from clipper.ffmpeg import chosen_ffmpeg, find_ffmpeg, read_media_info, run_ffmpeg, verify_media
+from clipper.clip_graph import LOUDNESS_SCAN
+from clipper.ffmpeg import audio_analysis_args, chosen_ffmpeg, find_ffmpeg, read_media_info, run_ffmpeg, verify_media
 from clipper.formats import ass_captions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +52,7 @@ SPAN = ("--start", "1800", "--end", "1830")
 SPAN_SEC = 30.0
 KINDS = {"9:16 with captions (the default)": (), "16:9": ("--aspect", "16:9"),
          "16:9 without captions (smart cut)": ("--aspect", "16:9", "--no-captions"),
+         "16:9 without captions or title (smart cut, `--no-title`)": ("--aspect", "16:9", "--no-captions", "--no-title"),
          "audio-only (.m4a + audiogram)": ("--audio-only",)}
 CLIPS = ("--clip", "2", "--clip", "5", "--clip", "9")
 THROTTLE = 25_000_000  # bytes per second
@@ -74,6 +76,7 @@ def clips_report() -> str:
     video = source_video()
     with tempfile.TemporaryDirectory(prefix="clipper-bench-clips-") as work:
         speed = speed_rows(video, Path(work))
+        steps = step_rows(video)
         fetching, agree = fetch_rows(video, Path(work))
         at_once = jobs_rows(video, Path(work))
     command = _shown_argv(cut_argv(_shown(VIDEO), "OUT", *SPAN))
@@ -91,6 +94,13 @@ def clips_report() -> str:
         "|---|---|---|---|",
         *speed,
         "",
+        "The sound's steps of those clips, each way timed alone on the same span (interleaved, best of "
+        f"{RUNS + 1}):",
+        "",
+        "| step | way | wall time | figure |",
+        "|---|---|---|---|",
+        *steps,
+        "",
         "3 clips of the one-hour video over HTTP:",
         "",
         "| what | input | wall time | figure |",
@@ -107,8 +117,12 @@ def clips_report() -> str:
         "",
         "Commands (`OUT` is a fresh folder each run, `PORT` the server's port):",
         "",
-        f"- speed: `{command}`, then the same with `--aspect 16:9`, with `--aspect 16:9 --no-captions` and with `--audio-only`",
-        "- .m4a alone: clipper's own steps (`clipper.cutting.speech_heard`, `clipper.clip_graph.audio_args`, "
+        f"- speed: `{command}`, then the same with `--aspect 16:9`, with `--aspect 16:9 --no-captions` (and `--no-title`) "
+        "and with `--audio-only`",
+        "- the sound's steps: clipper's argv (`clipper.ffmpeg.audio_analysis_args`, `clipper.clip_graph.audio_args`), "
+        "and the same with loudnorm's first pass as the loudness, or without `-aac_coder fast -aac_ms 0`",
+        "- .m4a alone: clipper's own steps (`clipper.cutting.speech_heard`, `clipper.cutting.limited_sound`, "
+        "`clipper.clip_graph.audio_args`, "
         "`clipper.ffmpeg.verify_media`) over the same span",
         "- audiogram alone: clipper's own ffmpeg argv (`clipper.clip_graph.audiogram_args`) over the .m4a and captions of the audio-only run",
         f"- clipper over HTTP: `{_shown_argv(cut_argv('http://127.0.0.1:PORT/video.mp4', 'OUT', *CLIPS))}`",
@@ -163,7 +177,7 @@ def speed_rows(video: Path, work: Path) -> list[str]:
                         f"of clip per s; clipper {(best.seconds + slower_by) / best.seconds:.2f}× faster |")
         if "--audio-only" in options:
             seconds = min(m4a_seconds(video) for _ in range(RUNS))
-            rows.append(f"| .m4a alone (listen, encode, check: part of the row above) | {SPAN_SEC:.0f} s of audio | {seconds:.1f} s "
+            rows.append(f"| .m4a alone (listen, limiter's probe, encode, check: part of the row above) | {SPAN_SEC:.0f} s of audio | {seconds:.1f} s "
                         f"| {SPAN_SEC / seconds:.2f} s of clip per s |")
             seconds = min(audiogram_seconds(run.folder) for run in runs)
             rows.append(f"| audiogram alone (1080x1920, part of the row above) | {SPAN_SEC:.0f} s of audio | {seconds:.1f} s "
@@ -171,9 +185,49 @@ def speed_rows(video: Path, work: Path) -> list[str]:
     return rows
 
 
+LOUDNORM_SCAN = "loudnorm=I=-14:TP=-2:LRA=11:print_format=json"  # the listening pass's loudness before
+_TWOLOOP = ("-aac_coder", "fast", "-aac_ms", "0")  # taken out of clipper's argv: the AAC encoder's default coder
+
+
+def step_rows(video: Path) -> list[str]:
+    """The listening pass (speech levels and loudness over the clip and 3 s around) with loudnorm's
+    first pass (before) and ebur128 (clipper); the .m4a's encode (the limiter's gain as clipper
+    plans it) with the AAC encoder's default coder, twoloop (before), and clipper's fast coder."""
+    start, span = float(SPAN[1]), SPAN_SEC
+    listen = {way: audio_analysis_args(video, start - 3, span + 6, measure, 3.0, span)
+              for way, measure in (("loudnorm's first pass (before)", LOUDNORM_SCAN), ("ebur128 (clipper)", LOUDNESS_SCAN))}
+    _, loudness = speech_heard(str(video), start, _bench_span(audio_only=True))
+    with tempfile.TemporaryDirectory(prefix="clipper-bench-steps-") as work:
+        cut = limited_sound(ClipCut(str(video), start, span, str(Path(work) / "clip.m4a"), loudness=loudness))
+        encode = audio_args(cut)
+        at = next(i for i in range(len(encode)) if tuple(encode[i:i + len(_TWOLOOP)]) == _TWOLOOP)
+        encodes = {"AAC twoloop, the default coder (before)": encode[:at] + encode[at + len(_TWOLOOP):],
+                   "AAC fast coder, no mid/side (clipper)": encode}
+        rows = _step_rows("listening pass (36 s)", listen) + _step_rows("sound encode (.m4a, limiter)", encodes)
+    return rows
+
+
+def _step_rows(step: str, ways: dict[str, list[str]]) -> list[str]:
+    seconds: dict[str, list[float]] = {way: [] for way in ways}
+    for _ in range(RUNS + 1):
+        for way, argv in ways.items():
+            begun = time.perf_counter()
+            run_ffmpeg(argv, what=step)
+            seconds[way].append(time.perf_counter() - begun)
+    return [f"| {step} | {way} | {min(times):.2f} s | {SPAN_SEC / min(times):.1f} s of clip per s |"
+            for way, times in seconds.items()]
+
+
+def _bench_span(audio_only: bool):  # noqa: ANN202 - a ClipSpan
+    episode = load_episode(EPISODE)
+    span, = choose_spans(episode, CutOptions(str(EPISODE), start_sec=float(SPAN[1]), end_sec=float(SPAN[3]), audio_only=audio_only))
+    return span
+
+
 def m4a_seconds(video: Path) -> float:
     """The .m4a step of an audio-only clip, timed as clipper runs it: the one listening pass (speech and
-    loudness), the encode, the check; without the process's start and the audiogram."""
+    loudness), the limiter's probe (when a peak would pass), the encode, the check; without the
+    process's start and the audiogram."""
     span_start, span_end = float(SPAN[1]), float(SPAN[3])
     episode = load_episode(EPISODE)
     span, = choose_spans(episode, CutOptions(str(EPISODE), start_sec=span_start, end_sec=span_end, audio_only=True))
@@ -181,7 +235,7 @@ def m4a_seconds(video: Path) -> float:
         output = Path(work) / "clip.m4a"
         start = time.perf_counter()
         _, loudness = speech_heard(str(video), span_start, span)
-        cut = ClipCut(str(video), span_start, SPAN_SEC, str(output), loudness=loudness)
+        cut = limited_sound(ClipCut(str(video), span_start, SPAN_SEC, str(output), loudness=loudness))
         run_ffmpeg(audio_args(cut), what="cutting the audio again")
         verify_media(output, SPAN_SEC, False, True, "the audio")
         return time.perf_counter() - start

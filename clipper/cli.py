@@ -251,6 +251,9 @@ def _add_cut(commands) -> None:  # noqa: ANN001
     parser.add_argument("--tiles", default="", metavar='"NAME=left,NAME=right"',
                         help="whose tile is which in a side-by-side recording, instead of finding it from the picture")
     parser.add_argument("--no-captions", action="store_true", help="no burned-in captions")
+    parser.add_argument("--no-title", action="store_true",
+                        help="no chapter title burned in at the top (a 16:9 clip with --no-captions then re-encodes "
+                             "only the frames before its first keyframe)")
     parser.add_argument("--caption-style", default="plain", choices=["plain", "active-word"],
                         help="active-word: the word being said lights up (karaoke); default plain")
     parser.add_argument("--audio-only", action="store_true", help="an .m4a and an audiogram video instead of a video clip")
@@ -286,7 +289,8 @@ def _run_cut(args: argparse.Namespace) -> int:
     options = CutOptions(args.episode, tuple(args.clip), args.all, args.start, args.end, args.source, args.aspect,
                          not args.no_captions, args.audio_only, args.whole, args.max_seconds, tuple(args.platform),
                          args.out, args.people, args.templates, args.force, args.ffmpeg,
-                         args.exact, args.caption_style, args.layout or args.fit, args.tiles, args.jobs)
+                         args.exact, args.caption_style, args.layout or args.fit, args.tiles, args.jobs,
+                         not args.no_title)
     progress = _Progress()
     report = api.cut_clips(options, on_event=progress)
     if report.source not in progress.printed:

@@ -73,6 +73,7 @@ class CutOptions:
     layout: str = ""  # a value of clip_graph.Layout but none; "": the best the recording allows
     tiles: str = ""  # "Alexey=left,Maria=right": whose tile is which, instead of finding it out
     jobs: int = 0  # clips encoded at once; 0: ENCODES_AT_ONCE
+    title: bool = True  # the chapter's title burned in at the top (16:9: its first 4 s)
 
     def __post_init__(self) -> None:
         chosen = bool(self.clips) + self.all + (self.start_sec is not None or self.end_sec is not None)
@@ -265,6 +266,8 @@ def _stamp(episode: Episode, span: ClipSpan, options: CutOptions) -> str:
     """What a clip was made from: if any of it changes, the clip is made again."""
     settings = {k: v for k, v in asdict(options).items() if k in ("aspect", "captions", "audio_only", "source", "platforms", "exact",
                                                                    "caption_style", "layout", "tiles")}
+    if not options.title:  # said only when off: the clips made before the option keep their stamps
+        settings["title"] = False
     templates = options.templates_dir or default_templates_dir()
     picture = card_picture(episode, options.people_dir) if options.audio_only else None
     made_of = json.dumps([__version__, settings, span.start_sec, span.end_sec, span.title, [line.text for line in span.lines]],
@@ -299,7 +302,7 @@ def run_clip_job(job: ClipJob, environment, on_event: Events = lambda message: N
             source, offset = job.sources.locate(span.start_sec, span.end_sec)
         cut = ClipCut(str(source.path), offset, span.duration_sec, "", has_audio=info.has_audio, loudness=loudness)
         heard = heard_words(episode, span, episode_end_sec(episode) or span.end_sec, speech)
-        cut = planned_sound(span, speech, heard, cut)
+        cut = levelled_sound(span, speech, heard, cut)
         cues = cues_of(heard, span)
         media, made = _make_media(episode, span, job.name, job.folder, cut, cues, options, environment, info, on_event)
         _write_texts(episode, span, job.name, job.folder, cues, media[0].name, environment)
@@ -330,18 +333,22 @@ def speech_heard(source: str, offset_sec: float, span: ClipSpan) -> tuple[Speech
 
 
 # --- broadcast sound (helper "sound"): speakers levelled, the limiter's gain probed ------------
-def planned_sound(span: ClipSpan, speech: Speech | None, heard: HeardWords, cut: ClipCut) -> ClipCut:
-    """`cut` with each quieter speaker raised to the loudest (who says what from the words as heard),
-    and the overall gain that reaches the target through the limiter: one more audio-only pass
-    tries two gains (sound.limited_gain) when a peak would pass the limit."""
+def levelled_sound(span: ClipSpan, speech: Speech | None, heard: HeardWords, cut: ClipCut) -> ClipCut:
+    """`cut` with each quieter speaker raised to the loudest (who says what from the words as heard)."""
     if not cut.loudness:
         return cut
     gains = (speaker_gains(speech.levels, speech.voiced, speaker_of_stretches(speech.voiced, spoken_turns(heard)),
                            (span.start_sec, span.end_sec)) if speech else ())
-    levelled = replace(cut, loudness=replace(cut.loudness, stretch_gains=gains))
-    if not needs_limiter(levelled.loudness, LOUDNESS_LUFS, TRUE_PEAK_DBTP):
+    return replace(cut, loudness=replace(cut.loudness, stretch_gains=gains))
+
+
+def limited_sound(levelled: ClipCut) -> ClipCut:
+    """`levelled` with the overall gain that reaches the target through the limiter: one more
+    audio-only pass tries two gains (sound.limited_gain) when a peak would pass the limit. Run just
+    before the sound is encoded (a smart cut's, beside the encoding of its head)."""
+    if not levelled.loudness or not needs_limiter(levelled.loudness, LOUDNESS_LUFS, TRUE_PEAK_DBTP):
         return levelled
-    tried = probe_gains(cut.loudness.integrated_lufs, LOUDNESS_LUFS)
+    tried = probe_gains(levelled.loudness.integrated_lufs, LOUDNESS_LUFS)
     reached = parse_loudness_summaries(run_ffmpeg(loudness_probe_args(levelled, tried), what="trying the clip's loudness"))
     if len(reached) != len(tried):
         return levelled
@@ -363,15 +370,16 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     size = fit_within_limits(output_size(options.aspect, info.width, info.height), options.platforms)
     framing = clip_framing(episode, span, cut, size, options, info, on_event)
     layout = ass_captions.layout_for(*size, picture_bottom=picture_bottom(framing))
-    text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=screen_title(span),
+    title = screen_title(span) if options.title else ""
+    text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=title,
                                style=ass_captions.CaptionStyle(options.caption_style))
     target = folder / f"{name}.mp4"
     if framing.fit is Layout.NONE and not smart_cut.why_not(info, size, options.captions and bool(cues)):
-        made = _smart_cut(cut, text, layout.title_seconds, target, name, info)
+        made = _smart_cut(cut, text if title else None, layout.title_seconds if title else 0.0, target, name, info)
         if made:
             return [target], made
     with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary:
-        job = replace(cut, output=str(temporary))
+        job = replace(limited_sound(cut), output=str(temporary))
         layer = ass.with_name("text.mov")
         said = run_ffmpeg(text_layer_args(ass, fonts, size, cut.duration_sec, ass_captions.change_times_sec(text, cut.duration_sec),
                                           str(layer), chosen_ffmpeg().frame_timing_option), what=f"drawing the captions of {name}")
@@ -383,12 +391,20 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
 
 
 # --- smart cut (helper "smartcut"): 16:9 without captions, the head encoded, the rest copied ---
-def _smart_cut(cut: ClipCut, text: str, title_sec: float | None, target: Path, name: str, info: MediaInfo) -> MediaInfo | None:
-    """The clip smart-cut (clipper.smart_cut), checked; None when the source offers no clean cut there."""
+def _smart_cut(cut: ClipCut, text: str | None, title_sec: float | None, target: Path, name: str,
+               info: MediaInfo) -> MediaInfo | None:
+    """The clip smart-cut (clipper.smart_cut), checked; None when the source offers no clean cut there.
+    `text` (the title) is burned into the head, which reaches past `title_sec`; None: nothing burned,
+    the head no longer than the frames before the first keyframe."""
     fps = smart_cut.frame_rate(info.fps)
     seek = f"{cut.offset_sec:.3f}"  # as video_args seeks: the same first frame
-    with tempfile.TemporaryDirectory(prefix="clipper-smart-") as folder:
+    with tempfile.TemporaryDirectory(prefix="clipper-smart-") as folder, ThreadPoolExecutor(max_workers=1) as pool:
         work = Path(folder)
+        audio = work / "audio.m4a"
+        # The sound (its limiter's probe, its encode) is made on the other core meanwhile: it takes
+        # about as long as the head. (The pool's thread outlives its ffmpegs, whose death signal
+        # follows the thread that started them.) A source found unfit below wastes it: rare.
+        sound = pool.submit(_encoded_sound, cut, audio, name)
         said = run_ffmpeg(smart_cut.listing_args(cut.source, seek, cut.duration_sec, work / "packets.txt", work / "source.h264"),
                           what=f"reading the keyframes of {name}")
         listing = smart_cut.parse_listing((work / "packets.txt").read_text(encoding="utf-8"))
@@ -399,13 +415,9 @@ def _smart_cut(cut: ClipCut, text: str, title_sec: float | None, target: Path, n
         if plan is None or not source_sets or plan.time_base.numerator != 1 or problem:
             log.debug("%s: no clean smart cut (%s); encoding the whole clip", name, problem or "no keyframe to copy from")
             return None
-        audio = work / "audio.m4a"
-        with _captions_file(text) as (ass, fonts), ThreadPoolExecutor(max_workers=1) as pool:
-            # The sound encodes on the other core meanwhile: it takes about as long as the head. (The
-            # pool's thread outlives its ffmpeg, whose death signal follows the thread that started it.)
-            sound = pool.submit(run_ffmpeg, audio_args(replace(cut, output=str(audio))), what=f"cutting the audio of {name}")
-            parts = _encoded_parts(cut, seek, plan, source_sets, info, work, ass, fonts, name)
-            sound.result()
+        with _captions_file(text or "") as (ass, fonts):
+            parts = _encoded_parts(cut, seek, plan, source_sets, info, work, ass if text else None, fonts, name)
+        sound.result()
         if parts is None:
             log.debug("%s: the end's parameter sets differ from the start's; encoding the whole clip", name)
             return None
@@ -417,8 +429,12 @@ def _smart_cut(cut: ClipCut, text: str, title_sec: float | None, target: Path, n
             return verify_media(temporary, cut.duration_sec, True, True, name)
 
 
+def _encoded_sound(cut: ClipCut, audio: Path, name: str) -> None:
+    run_ffmpeg(audio_args(replace(limited_sound(cut), output=str(audio))), what=f"cutting the audio of {name}")
+
+
 def _encoded_parts(cut: ClipCut, seek: str, plan: smart_cut.SmartCutPlan, source_sets: bytes, info: MediaInfo, work: Path,
-                   ass: Path, fonts: Path, name: str) -> tuple[Path, Path | None] | None:
+                   ass: Path | None, fonts: Path, name: str) -> tuple[Path, Path | None] | None:
     """The head (and tail) encoded and wrapped as MP4, the head carrying the source's parameter sets
     before its own; None when the tail's parameter sets would differ from the head's."""
     profile = smart_cut.H264_PROFILES[info.video_profile]
@@ -534,7 +550,7 @@ def _make_audio(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
         raise ClipperError("the source has no sound", "give a recording with sound with --source", cut.source)
     audio, video = folder / f"{name}.m4a", folder / f"{name}.audiogram.mp4"
     with atomic_path(audio) as temporary:
-        run_ffmpeg(audio_args(replace(cut, output=str(temporary))), what=f"cutting the audio of {name}")
+        run_ffmpeg(audio_args(replace(limited_sound(cut), output=str(temporary))), what=f"cutting the audio of {name}")
         verify_media(temporary, cut.duration_sec, False, True, f"the audio of {name}")
     size, titles, captions = audiogram_captions(episode, span, cues, cut.duration_sec, options, environment)
     picture = card_picture(episode, options.people_dir, on_event)

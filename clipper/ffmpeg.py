@@ -58,6 +58,7 @@ CAPABILITIES = (
     Capability("aac", "encoder", "AAC audio"),
     Capability("ass", "filter", "burned-in captions (libass)"),
     Capability("loudnorm", "filter", "loudness normalisation"),
+    Capability("ebur128", "filter", "loudness measurement"),
     Capability("alimiter", "filter", "true peaks held under the limit"),
     Capability("showwavespic", "filter", "audiogram waveforms"),
     Capability("boxblur", "filter", "the blurred fill"),
@@ -461,6 +462,23 @@ class Loudness:
     stretch_gains: tuple[StretchGain, ...] = ()  # a quieter speaker's voiced stretches, raised to the others
 
 
+_EBUR128_SUMMARY = re.compile(r"Summary:\s+Integrated loudness:\s+I:\s+(-?[\d.]+) LUFS\s+Threshold:\s+(-?[\d.]+) LUFS"
+                              r"\s+Loudness range:\s+LRA:\s+(-?[\d.]+) LU.*?True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", re.S)
+SILENT_LUFS = -70.0  # ebur128's absolute gate: what it says of silence
+
+
+def parse_ebur128_report(text: str) -> Loudness | None:
+    """The figures of an `ebur128=peak=true` summary (the last one, if ffmpeg summed up twice), as
+    loudnorm's first pass gives them; None for silence (no loudness at all)."""
+    found = _EBUR128_SUMMARY.findall(text)
+    if not found:
+        raise ToolError("ffmpeg did not report the loudness", "run again with -v to see what ffmpeg said")
+    integrated, threshold, range_lu, peak = (float(value) for value in found[-1])
+    if integrated <= SILENT_LUFS or not math.isfinite(peak):
+        return None
+    return Loudness(integrated, peak, range_lu, threshold)
+
+
 def parse_loudnorm_report(text: str) -> Loudness | None:
     """The figures of loudnorm's `print_format=json` report; None for silence (no loudness at all)."""
     match = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", text)
@@ -550,14 +568,14 @@ def detect_speech(path: str | Path, start_sec: float, duration_sec: float) -> tu
 
 def detect_speech_and_loudness(path: str | Path, start_sec: float, duration_sec: float, measure: str, measure_from_sec: float,
                                measure_sec: float) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...], Loudness | None]:
-    """detect_speech, the levels it was found in (as parse_speech_levels) and loudnorm's first pass
-    (`measure`, over its own stretch), in one run of ffmpeg."""
+    """detect_speech, the levels it was found in (as parse_speech_levels) and the loudness (`measure`:
+    an `ebur128=peak=true`, over its own stretch), in one run of ffmpeg."""
     from .caption_timing import voiced_intervals
 
     stderr = run_ffmpeg(audio_analysis_args(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec),
                         what="listening to the clip (speech and loudness)")
     levels = parse_speech_levels(stderr)
-    return voiced_intervals(levels), levels, parse_loudnorm_report(stderr)
+    return voiced_intervals(levels), levels, parse_ebur128_report(stderr)
 
 
 _SUMMARY_LOUDNESS = re.compile(r"\[Parsed_ebur128_(\d+) @ [^\]]*\] Summary:\s+Integrated loudness:\s+I:\s+(-?[\d.]+) LUFS")

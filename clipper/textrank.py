@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-from summa.preprocessing import textcleaner
 
 DAMPING = 0.85
 _ITERATIONS = 60
@@ -40,8 +39,17 @@ super hey figure real long especially general fact true stuff kinds reason reaso
 
 @lru_cache(maxsize=1)
 def _cleaner() -> tuple[frozenset[str], object]:
+    textcleaner = _textcleaner()
     textcleaner.init_textcleanner("english", FILLER_WORDS)
     return textcleaner.STOPWORDS, textcleaner.STEMMER
+
+
+def _textcleaner():  # noqa: ANN202 - summa's module
+    """summa's text cleaner, imported when first needed: summa's package pulls scipy in (0.2 s of
+    every command's start, `clipper cut --start --end` included, which may need none of it)."""
+    from summa.preprocessing import textcleaner
+
+    return textcleaner
 
 
 # summa keeps "Dr. Smith" together by treating any capital + 1-2 letters + "." as an
@@ -66,7 +74,7 @@ def split_sentences(text: str) -> list[str]:
     """Sentences as summa splits them (abbreviations such as "Dr." kept whole)."""
     _cleaner()
     sentences = []
-    for sentence in textcleaner.split_sentences(text):
+    for sentence in _textcleaner().split_sentences(text):
         sentences.extend(part.strip() for part in _INTERJECTION_END.split(sentence) if part.strip())
     return sentences
 

@@ -215,6 +215,23 @@ def test_a_smart_cut_shows_the_title_in_its_head_only_and_is_loudness_normalised
     assert reading.integrated_lufs == pytest.approx(-14.0, abs=0.5) and reading.true_peak_dbtp <= -1.0
 
 
+def test_without_a_title_only_the_frames_before_the_first_keyframe_are_encoded(tmp_path, capsys, sources,
+                                                                              synthetic_episode_path):
+    code = main(["cut", str(synthetic_episode_path), "--start", f"{START}", "--end", f"{END}", "--aspect", "16:9",
+                 "--no-captions", "--no-title", "--exact", "--source", str(sources["h264"]), "--out", str(tmp_path)])
+    assert code == 0, capsys.readouterr().err
+    clip = next((tmp_path / CLIPS).glob("*.mp4"))
+    assert [frame_number(f) for f in gray_frames(clip, 300)] == list(range(round(START * FPS), round(END * FPS)))
+    head = round((12 - START) * FPS)  # the first keyframe after the cut, at 12 s
+    copied = frame_hashes(clip)[head:]
+    assert copied[:-4] == frame_hashes(sources["h264"], start=12.0, count=len(copied))[:-4], "copied from 12 s on"
+    top_band = (40, 5, 560, 40)
+    assert region_difference(luma(clip, 1.0), luma(sources["h264"], START + 1.0), 640, top_band) <= 6, "no title"
+    decoded = subprocess.run([_ffmpeg(), "-nostdin", "-v", "error", "-i", str(clip), "-f", "null", "-"],
+                             capture_output=True, text=True, check=False)
+    assert decoded.stderr == ""
+
+
 def test_an_end_inside_a_b_frame_group_is_still_exact(tmp_path, capsys, sources, synthetic_episode_path):
     """Find, from the source's own packets, an end the copy cannot reach cleanly; cut there."""
     packets = tmp_path / "packets.txt"
