@@ -25,7 +25,7 @@ _BLUR_SHRINK = 4  # the background is blurred at a quarter size: same look, much
 _ENCODE = {
     # No B-frames: without an edit list their reordering delay would start the video 2 frames late.
     "vcodec": "libx264", "preset": "veryfast", "crf": 21, "profile:v": "high", "bf": 0, "pix_fmt": "yuv420p", "r": FPS, "g": FPS * 2,
-    "acodec": "aac", "audio_bitrate": "160k", "ar": SAMPLE_RATE,
+    "acodec": "aac", "aac_coder": "fast", "aac_ms": 0, "audio_bitrate": "160k", "ar": SAMPLE_RATE,  # as _AUDIO_ENCODE
     # Tagged BT.709 (HD video's colours), so players do not guess.
     "colorspace": "bt709", "color_primaries": "bt709", "color_trc": "bt709", "color_range": "tv",
     # Instagram refuses edit lists; faststart puts the index first for streaming. Without an edit

@@ -25,9 +25,9 @@ H264_PROFILES = {"High": "high", "Main": "main", "Constrained Baseline": "baseli
 _NTSC = {23.98: Fraction(24000, 1001), 29.97: Fraction(30000, 1001), 59.94: Fraction(60000, 1001)}
 _PLAIN_COLOUR = {"tv", "bt709", "progressive"}  # what the copied frames may say of themselves: else the tags would lie
 LISTING_MARGIN_SEC = 1.0  # packets listed past the clip's end, to see where a copy may stop
-# x264's sub-pixel search cut from veryfast's 2 to 1, as for every clip (clip_graph._VIDEO_X264): the
-# bench's 4 s head with its title, 13 % less CPU (1.03 s against 1.18), SSIM 0.99585 against 0.99566.
-HEAD_X264 = "subme=1"
+# x264 as for every clip (clip_graph._VIDEO_X264, where the costs are measured): sub-pixel search 1
+# (the bench's 4 s head with its title, 13 % less CPU, SSIM 0.99585 against 0.99566), me=dia, no p8x8.
+HEAD_X264 = "subme=1:me=dia:partitions=i8x8,i4x4"
 
 
 @dataclass(frozen=True)
