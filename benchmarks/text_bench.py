@@ -148,7 +148,7 @@ def figures(made: list[Made]) -> dict[str, str]:
 
 
 def _mean(f1s: list[float]) -> str:
-    return f"{sum(f1s) / len(f1s):.2f} ({len(f1s)} episodes)" if f1s else "–"
+    return f"{sum(f1s) / len(f1s):.3f} ({len(f1s)} episodes)" if f1s else "–"
 
 
 def _first_word(sentence: str) -> str:
