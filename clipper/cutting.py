@@ -378,11 +378,12 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
         made = _smart_cut(cut, text if title else None, layout.title_seconds if title else 0.0, target, name, info)
         if made:
             return [target], made
-    with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary:
-        job = replace(limited_sound(cut), output=str(temporary))
+    with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary, ThreadPoolExecutor(max_workers=1) as pool:
+        sound = pool.submit(limited_sound, cut)  # the limiter's probe on the other core, beside the drawing
         layer = ass.with_name("text.mov")
         said = run_ffmpeg(text_layer_args(ass, fonts, size, cut.duration_sec, ass_captions.change_times_sec(text, cut.duration_sec),
                                           str(layer), chosen_ffmpeg().frame_timing_option), what=f"drawing the captions of {name}")
+        job = replace(sound.result(), output=str(temporary))
         boxes = text_boxes_of(said, size[1])  # none: nothing drawn, nothing to overlay
         run_ffmpeg(video_args(job, framing, ass if boxes else None, fonts, layer if boxes else None, boxes), what=f"cutting {name}",
                    duration_sec=cut.duration_sec, on_progress=_encoding_progress(name, on_event))
