@@ -261,8 +261,6 @@ def _people_files(episode: Episode, path: Path, people_dir: Path | None) -> list
 
 def cut_clips(options: CutOptions, on_event: Callable[[str], None] = lambda message: None) -> CutReport:
     """Cut social clips of one episode (see cutting.CutOptions); failures are per clip, in the report."""
-    from concurrent.futures import ThreadPoolExecutor
-
     from .cutting import cut_clips as cut
     from .ffmpeg import chosen_ffmpeg, use_ffmpeg
     from .review import refresh_review
@@ -271,12 +269,9 @@ def cut_clips(options: CutOptions, on_event: Callable[[str], None] = lambda mess
         use_ffmpeg(options.ffmpeg)
     chosen_ffmpeg()  # checked before anything else: what it lacks is said first
     episode = load_episode(options.episode, options.people_dir)
-    # The notes for the review page are worked out meanwhile: the cut's own time goes to its ffmpegs.
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="clipper-notes") as pool:
-        notes = pool.submit(build_show_notes, episode)
-        report = cut(episode, options, on_event)
-        if any(result.status != "unchanged" for result in report.results):
-            refresh_review(notes.result(), options.out_dir, options.templates_dir)
+    report = cut(episode, options, on_event)
+    if any(result.status != "unchanged" for result in report.results):
+        refresh_review(build_show_notes(episode), options.out_dir, options.templates_dir)
     return report
 
 

@@ -22,10 +22,17 @@ ASPECTS = {"9:16": (1080, 1920), "1:1": (1080, 1080), "16:9": None}  # None: as 
 AUDIOGRAM_16_9 = (1920, 1080)  # an audiogram has no source picture to take the size of
 SAMPLE_RATE = 48000
 _BLUR_SHRINK = 4  # the background is blurred at a quarter size: same look, much less work (specs.md)
+# Every clip's sound (video clips, the .m4a, the smart cut's): the AAC encoder's `fast` coder, which
+# ffmpeg's manual calls "better and much faster at higher bitrates" (above 64 kbit/s) than its
+# default, twoloop, without
+# mid/side stereo (on a tone copied to both channels it made `fast` 4x slower). Measured on 30 s:
+# a third of twoloop's time (0.28-0.34 s against 0.6-1.0 s, speech in stereo and dual mono, the
+# bench's tone), SNR against the source 41.6 dB against twoloop's 31.8 (speech, dual mono).
+_AAC = {"acodec": "aac", "aac_coder": "fast", "aac_ms": 0, "audio_bitrate": "160k", "ar": SAMPLE_RATE}
 _ENCODE = {
     # No B-frames: without an edit list their reordering delay would start the video 2 frames late.
     "vcodec": "libx264", "preset": "veryfast", "crf": 21, "profile:v": "high", "bf": 0, "pix_fmt": "yuv420p", "r": FPS, "g": FPS * 2,
-    "acodec": "aac", "aac_coder": "fast", "aac_ms": 0, "audio_bitrate": "160k", "ar": SAMPLE_RATE,  # as _AUDIO_ENCODE
+    **_AAC,
     # Tagged BT.709 (HD video's colours), so players do not guess.
     "colorspace": "bt709", "color_primaries": "bt709", "color_trc": "bt709", "color_range": "tv",
     # Instagram refuses edit lists; faststart puts the index first for streaming. Without an edit
@@ -40,14 +47,9 @@ _ENCODE = {
 # search, superfast's), the whole encode's CPU 4 % less at the same SSIM and size; partitions without
 # p8x8 (superfast's), 4 % less again at SSIM 0.99608 against 0.99612, PSNR 47.26 dB against 47.22,
 # for a file 1.4 % larger.
-_VIDEO_X264 = {"x264-params": "subme=1:me=dia:partitions=i8x8,i4x4"}
-# The .m4a (and the smart cut's sound): the AAC encoder's `fast` coder, which ffmpeg's manual calls
-# "better and much faster at higher bitrates" (above 64 kbit/s) than its default, twoloop, without
-# mid/side stereo (on a tone copied to both channels it made `fast` 4x slower). Measured on 30 s:
-# a third of twoloop's time (0.28-0.34 s against 0.6-1.0 s, speech in stereo and dual mono, the
-# bench's tone), SNR against the source 41.6 dB against twoloop's 31.8 (speech, dual mono).
-_AUDIO_ENCODE = {"acodec": "aac", "aac_coder": "fast", "aac_ms": 0, "audio_bitrate": "160k", "ar": SAMPLE_RATE,
-                 "movflags": "+faststart", "use_editlist": 0, "f": "mp4"}
+X264_PARAMS = "subme=1:me=dia:partitions=i8x8,i4x4"  # the smart cut's head is encoded with them too
+_VIDEO_X264 = {"x264-params": X264_PARAMS}
+_AUDIO_ENCODE = {**_AAC, "movflags": "+faststart", "use_editlist": 0, "f": "mp4"}
 
 
 class Layout(Enum):

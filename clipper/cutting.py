@@ -184,7 +184,6 @@ def _encode_as_fetched(episode: Episode, todo: list[tuple[ClipSpan, str]], in_tu
     On Ctrl-C (or SIGTERM) the running encodes stop at their next progress line, ffmpeg killed and
     their temporary files removed; the clips not begun are not begun.
     """
-    from concurrent.futures import ThreadPoolExecutor
 
     stopping, said = threading.Event(), threading.Lock()
 
@@ -381,41 +380,52 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary, ThreadPoolExecutor(max_workers=1) as pool:
         sound = pool.submit(limited_sound, cut)  # the limiter's probe on the other core, beside the drawing
         layer = ass.with_name("text.mov")
-        said = run_ffmpeg(text_layer_args(ass, fonts, size, cut.duration_sec, ass_captions.change_times_sec(text, cut.duration_sec),
-                                          str(layer), chosen_ffmpeg().frame_timing_option), what=f"drawing the captions of {name}")
+        boxes = _drawn_text_boxes(text, ass, fonts, size, cut.duration_sec, layer, name)  # none: nothing to overlay
         job = replace(sound.result(), output=str(temporary))
-        boxes = text_boxes_of(said, size[1])  # none: nothing drawn, nothing to overlay
         run_ffmpeg(video_args(job, framing, ass if boxes else None, fonts, layer if boxes else None, boxes), what=f"cutting {name}",
                    duration_sec=cut.duration_sec, on_progress=_encoding_progress(name, on_event))
         made = verify_media(temporary, cut.duration_sec, True, True, name)
     return [target], made
 
 
+def _drawn_text_boxes(text: str, ass: Path, fonts: Path, size: tuple[int, int], duration_sec: float, layer: Path,
+                      name: str) -> tuple:
+    """The clip's title and captions drawn once per change into `layer`; the boxes they fill (none,
+    and no drawing pass, when the captions file has nothing to show)."""
+    from .formats import ass_captions
+
+    if "\nDialogue:" not in text:
+        return ()
+    said = run_ffmpeg(text_layer_args(ass, fonts, size, duration_sec, ass_captions.change_times_sec(text, duration_sec),
+                                      str(layer), chosen_ffmpeg().frame_timing_option), what=f"drawing the captions of {name}")
+    return text_boxes_of(said, size[1])
+
+
 # --- smart cut (helper "smartcut"): 16:9 without captions, the head encoded, the rest copied ---
-def _smart_cut(cut: ClipCut, text: str | None, title_sec: float | None, target: Path, name: str,
+def _smart_cut(cut: ClipCut, text: str | None, title_sec: float, target: Path, name: str,
                info: MediaInfo) -> MediaInfo | None:
     """The clip smart-cut (clipper.smart_cut), checked; None when the source offers no clean cut there.
-    `text` (the title) is burned into the head, which reaches past `title_sec`; None: nothing burned,
-    the head no longer than the frames before the first keyframe."""
+    `text` (the title) is burned into the head, which reaches past `title_sec`; None (with 0 s):
+    nothing burned, the head no longer than the frames before the first keyframe."""
     fps = smart_cut.frame_rate(info.fps)
     seek = f"{cut.offset_sec:.3f}"  # as video_args seeks: the same first frame
     with tempfile.TemporaryDirectory(prefix="clipper-smart-") as folder, ThreadPoolExecutor(max_workers=1) as pool:
         work = Path(folder)
-        audio = work / "audio.m4a"
-        # The sound (its limiter's probe, its encode) is made on the other core meanwhile: it takes
-        # about as long as the head. (The pool's thread outlives its ffmpegs, whose death signal
-        # follows the thread that started them.) A source found unfit below wastes it: rare.
-        sound = pool.submit(_encoded_sound, cut, audio, name)
         said = run_ffmpeg(smart_cut.listing_args(cut.source, seek, cut.duration_sec, work / "packets.txt", work / "source.h264"),
                           what=f"reading the keyframes of {name}")
         listing = smart_cut.parse_listing((work / "packets.txt").read_text(encoding="utf-8"))
-        plan = smart_cut.plan_smart_cut(listing, cut.duration_sec, fps, cut.duration_sec if title_sec is None else title_sec)
+        plan = smart_cut.plan_smart_cut(listing, cut.duration_sec, fps, title_sec)
         source_sets = smart_cut.leading_parameter_sets((work / "source.h264").read_bytes())
         # The parts are MP4 files of one time base (1/N s), joined stream by stream in order.
         problem = smart_cut.source_problem(said)
         if plan is None or not source_sets or plan.time_base.numerator != 1 or problem:
             log.debug("%s: no clean smart cut (%s); encoding the whole clip", name, problem or "no keyframe to copy from")
             return None
+        audio = work / "audio.m4a"
+        # The sound (its limiter's probe, its encode) is made on the other core meanwhile: it takes
+        # about as long as the head. (The pool's thread outlives its ffmpegs, whose death signal
+        # follows the thread that started them.) Parameter sets found unfit below waste it: rare.
+        sound = pool.submit(_encoded_sound, cut, audio, name)
         with _captions_file(text or "") as (ass, fonts):
             parts = _encoded_parts(cut, seek, plan, source_sets, info, work, ass if text else None, fonts, name)
         sound.result()
@@ -497,9 +507,10 @@ def _look_for_tiles(cut: ClipCut, info: MediaInfo, whole: bool) -> tuple[Tiles |
     next to nothing more), then in every frame, at TILE_FPS, when they show a seam (or there are
     too few, or the frames are needed anyway: `whole`); those frames come back too, for who moves when."""
     size = _analysis_size(info)
-    glance = read_gray_frames(cut.source, cut.offset_sec, cut.duration_sec, size, None)
-    if len(glance.frames) >= MIN_KEYFRAMES and not whole and not find_tiles(glance):
-        return None, None
+    if not whole:
+        glance = read_gray_frames(cut.source, cut.offset_sec, cut.duration_sec, size, None)
+        if len(glance.frames) >= MIN_KEYFRAMES and not find_tiles(glance):
+            return None, None
     frames = read_gray_frames(cut.source, cut.offset_sec, cut.duration_sec, size, TILE_FPS)
     return find_tiles(frames), frames
 

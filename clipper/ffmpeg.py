@@ -479,16 +479,6 @@ def parse_ebur128_report(text: str) -> Loudness | None:
     return Loudness(integrated, peak, range_lu, threshold)
 
 
-def parse_loudnorm_report(text: str) -> Loudness | None:
-    """The figures of loudnorm's `print_format=json` report; None for silence (no loudness at all)."""
-    match = re.search(r"\{[^{}]*\"input_i\"[^{}]*\}", text)
-    if not match:
-        raise ToolError("ffmpeg did not report the loudness", "run again with -v to see what ffmpeg said")
-    report = json.loads(match.group(0))
-    values = [float(report[key]) for key in ("input_i", "input_tp", "input_lra", "input_thresh")]
-    return Loudness(*values) if all(math.isfinite(value) for value in values) else None
-
-
 @dataclass(frozen=True)
 class LoudnessReading:
     integrated_lufs: float

@@ -19,15 +19,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
+from .clip_graph import X264_PARAMS  # as every clip: the head's settings match the re-encoded clips'
 from .ffmpeg import MediaInfo, input_argument
 
 H264_PROFILES = {"High": "high", "Main": "main", "Constrained Baseline": "baseline", "Baseline": "baseline"}
 _NTSC = {23.98: Fraction(24000, 1001), 29.97: Fraction(30000, 1001), 59.94: Fraction(60000, 1001)}
 _PLAIN_COLOUR = {"tv", "bt709", "progressive"}  # what the copied frames may say of themselves: else the tags would lie
 LISTING_MARGIN_SEC = 1.0  # packets listed past the clip's end, to see where a copy may stop
-# x264 as for every clip (clip_graph._VIDEO_X264, where the costs are measured): sub-pixel search 1
-# (the bench's 4 s head with its title, 13 % less CPU, SSIM 0.99585 against 0.99566), me=dia, no p8x8.
-HEAD_X264 = "subme=1:me=dia:partitions=i8x8,i4x4"
 
 
 @dataclass(frozen=True)
@@ -194,7 +192,7 @@ def encode_args(source: str, seek: str, frames: int, output: Path, profile: str,
     picture = ["-vf", f"ass={captions}:fontsdir={fonts_dir}"] if captions else []
     return ["-y", "-ss", seek, "-i", input_argument(source), "-map", "0:v:0", "-frames:v", str(frames), *picture,
             "-c:v", "libx264", "-preset", "veryfast", "-crf", "21", "-profile:v", profile, "-bf", "0",
-            "-pix_fmt", "yuv420p", "-x264-params", f"sps-id={parameter_set_id}:{HEAD_X264}", "-f", "h264", str(output)]
+            "-pix_fmt", "yuv420p", "-x264-params", f"sps-id={parameter_set_id}:{X264_PARAMS}", "-f", "h264", str(output)]
 
 
 def wrap_args(raw: Path, fps: Fraction, time_base: Fraction, output: Path) -> list[str]:
