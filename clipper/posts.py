@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .keywords import Background, pick_keywords
 from .model import ClipSpan, Episode
-from .summary import clean_speech, host_label, opens_dangling, takes_a_stand, tidy_sentence
+from .summary import clean_speech, host_label, refers_back, takes_a_stand, tidy_sentence
 from .textrank import content_words, split_sentences, stem
 
 MAX_HASHTAGS = 5
@@ -43,7 +43,7 @@ def distinct_sentences(shown: list[str], candidates: list[str]) -> tuple[str, ..
     kept: list[str] = []
     for sentence in candidates:
         key = _plain(sentence)
-        if key and not opens_dangling(sentence) and not any(key in _plain(s) or _plain(s) in key for s in shown + kept if _plain(s)):
+        if key and not refers_back(sentence) and not any(key in _plain(s) or _plain(s) in key for s in shown + kept if _plain(s)):
             kept.append(sentence)
     return tuple(kept)
 
@@ -78,7 +78,7 @@ def clip_question(episode: Episode, span: ClipSpan) -> str:
 
 def strongest_line(sentences: tuple[str, ...]) -> str:
     """The first sentence that takes a stand, else the first; one that can be read alone if any can."""
-    alone = [s for s in sentences if not opens_dangling(s)] or list(sentences)
+    alone = [s for s in sentences if not refers_back(s)] or list(sentences)
     return next((s for s in alone if takes_a_stand(s)), alone[0] if alone else "")
 
 

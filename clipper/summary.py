@@ -28,13 +28,21 @@ _FRAMING = re.compile(r"(?:thank you|thanks|welcome|hello|hi|good (?:morning|eve
 # An opening word that points at something said before, or joins on to it.
 _DANGLING_OPENING = re.compile(r"(?:it|it's|its|this|that|these|those|they|they're|them|their|he|she|his|her|him|"
                                r"and|but|so|or|because|also|then|which|plus|though|although|yet|otherwise|too|either|"
-                               r"such|here|there's|both|same)\b", re.IGNORECASE)
+                               r"such|here|there's|both|same|again|anyway|instead|likewise|similarly|besides|"
+                               r"the (?:best|worst|first|second|third|last|latter|former|other|next|rest|main) (?:is|was|are|were|one)"
+                               r")\b", re.IGNORECASE)
+# "I think …", "I believe that …": a speaker's frame around the claim, which may itself dangle.
+# Words inside a sentence that point back at what was said before it ("something similar").
+_BACK_REFERENCE = re.compile(r"\b(?:(?:something|anything) similar|the same(?! (?:\w+ )?as\b)|that's why|this is why|"
+                             r"(?:as|like) I (?:said|mentioned)|as mentioned)\b", re.IGNORECASE)
+_REPORTING_FRAME = re.compile(r"(?:I|I'd|I would|we)\s+(?:think|believe|guess|feel|mean|say|would say|know)\s+(?:that\s+)?",
+                              re.IGNORECASE)
 
 _STAGE_DIRECTION = re.compile(
     r"\s*(\[[^\]\n]{1,60}\]|\((?:laughs?|laughing|laughter|chuckles?|chuckling|inaudible|cross-?talk|sighs?|"
     r"smiles?|pause|music|applause|coughs?|unintelligible)\))", re.IGNORECASE)
 _LEADING_FILLER = re.compile(
-    r"^(?:[–—-]+\s*|(?:yeah|yes|yep|okay|ok|um+|uh+|oh|mm+|hmm+)\b[,.!]?\s*|(?:so|well|right|like|and|but|you know|i mean)\s*,\s*"
+    r"^(?:[–—-]+\s*|(?:yeah|yes|yep|okay|ok|um+|uh+|oh|ah|mm+|hmm+)\b[,.!]?\s*|(?:so|well|right|like|and|but|you know|i mean)\s*,\s*"
     r"|(?:and|but|so|or|then|and then|because)\s+(?=[a-z]|I\b))+",
     re.IGNORECASE)
 
@@ -187,14 +195,23 @@ def is_framing(sentence: str) -> bool:
 
 def opens_dangling(sentence: str) -> bool:
     """Whether a sentence opens with a word pointing at what was said before ("It was them who…",
-    "But then…"), so that it does not make sense alone."""
-    return bool(_DANGLING_OPENING.match(tidy_sentence(sentence)))
+    "But then…", "I think that's…"), so that it does not make sense alone."""
+    tidied = tidy_sentence(sentence)
+    claim = _REPORTING_FRAME.match(tidied)
+    return bool(_DANGLING_OPENING.match(tidied) or claim and _DANGLING_OPENING.match(tidied[claim.end():]))
+
+
+def refers_back(sentence: str) -> bool:
+    """Whether a sentence opens dangling or points back inside ("the same", "that's why")."""
+    return opens_dangling(sentence) or bool(_BACK_REFERENCE.search(sentence))
 
 
 def standalone(sentence: _Sentence, bounds: tuple[int, int]) -> str:
     """The sentence as it can be read alone: tidied, with the sentence before it when it opens
     with a dangling word and that one does not; "" when it cannot stand alone or is no statement."""
     if not _is_statement(sentence, bounds) or is_framing(sentence.text):
+        return ""
+    if _BACK_REFERENCE.search(sentence.text):
         return ""
     if not opens_dangling(sentence.text):
         return tidy_sentence(sentence.text)
@@ -223,7 +240,7 @@ def _quotes(scored: list[tuple[Chapter | None, list[_Sentence], list[float]]], t
         (score * (_OPINION_BONUS if takes_a_stand(s.text) else 1.0), index, s)
         for index, (_, group, scores) in enumerate(scored)
         for s, score in zip(group, scores)
-        if not s.is_host and s.who.strip() and not opens_dangling(s.text) and _is_statement(s, _QUOTE_WORDS) and not is_framing(s.text)
+        if not s.is_host and s.who.strip() and not refers_back(s.text) and _is_statement(s, _QUOTE_WORDS) and not is_framing(s.text)
         and not _overlaps(tidy_sentence(s.text), taken)
     ]
     top, used = [], set()

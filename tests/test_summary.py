@@ -10,7 +10,7 @@ from clipper.api import episode_chapters
 from clipper.keywords import Background, background_of, merged_keywords
 from clipper.episode_file import read_episode
 from clipper.model import Chapter, Episode, Person, TranscriptLine
-from clipper.summary import clean_speech, opens_dangling, pick_keywords, speaker_names, summarize, tidy_sentence
+from clipper.summary import clean_speech, opens_dangling, pick_keywords, refers_back, speaker_names, summarize, tidy_sentence
 from clipper.textrank import FILLER_WORDS, rank_sentences, split_sentences, stem
 
 from .conftest import GOOD_EPISODES, PEOPLE, SEEDS
@@ -111,6 +111,20 @@ def test_a_takeaway_stands_alone():
     assert all(not opens_dangling(s) for s in sentences) and sentences
     assert "We moved every batch job to streaming. It cut our costs by half within a single quarter." in sentences
     assert not any("contact me" in s for s in sentences), "a pronoun with nothing before it to point at"
+
+
+@pytest.mark.parametrize("sentence, dangles", [
+    ("Ah. I think that's always a very difficult question in data science.", True),
+    ("I believe that something similar is happening for data-centric AI.", True),
+    ("The best was a blog post that explained how to answer design questions.", True),
+    ("Again, there are different ways of getting clients.", True),
+    ("That's why I didn't have a mentor during onboarding.", True),
+    ("I think the major difference is that PyCon is for everything Python.", False),
+    ("The best model is the one you can explain to your stakeholders.", False),
+    ("Most of the time, you don't really write the code.", False),
+])
+def test_a_line_pointing_back_at_what_was_said_before_does_not_stand_alone(sentence, dangles):
+    assert refers_back(sentence) is dangles
 
 
 def test_duplicated_lines_do_not_repeat_in_the_summary():
