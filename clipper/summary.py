@@ -34,7 +34,11 @@ _DANGLING_OPENING = re.compile(r"(?:it|it's|its|this|that|these|those|they|they'
 # "I think …", "I believe that …": a speaker's frame around the claim, which may itself dangle.
 # Words inside a sentence that point back at what was said before it ("something similar").
 _BACK_REFERENCE = re.compile(r"\b(?:(?:something|anything) similar|the same(?! (?:\w+ )?as\b)|that's why|this is why|"
-                             r"(?:as|like) I (?:said|mentioned)|as mentioned)\b", re.IGNORECASE)
+                             r"(?:as|like) I (?:said|mentioned)|as mentioned)\b|\b(?:that|this)[.!]$", re.IGNORECASE)
+# "I think that translates…": "that" there is the pronoun, not the "that" of "I think that models…".
+_THAT_AS_SUBJECT = re.compile(r"(?:I|I'd|I would|we)\s+\w+(?: say)?\s+that\s+(?:is|was|will|would|can|could|has|had|does|did|"
+                              r"might|may|[a-z]+[^s\W]s\b(?!\s+(?:are|were|have|do|can|will|should|would|need|make)\b))\b",
+                              re.IGNORECASE)
 _REPORTING_FRAME = re.compile(r"(?:I|I'd|I would|we)\s+(?:think|believe|guess|feel|mean|say|would say|know)\s+(?:that\s+)?",
                               re.IGNORECASE)
 
@@ -198,7 +202,8 @@ def opens_dangling(sentence: str) -> bool:
     "But then…", "I think that's…"), so that it does not make sense alone."""
     tidied = tidy_sentence(sentence)
     claim = _REPORTING_FRAME.match(tidied)
-    return bool(_DANGLING_OPENING.match(tidied) or claim and _DANGLING_OPENING.match(tidied[claim.end():]))
+    return bool(_DANGLING_OPENING.match(tidied) or claim and (_DANGLING_OPENING.match(tidied[claim.end():])
+                                                              or _THAT_AS_SUBJECT.match(tidied[claim.start():])))
 
 
 def refers_back(sentence: str) -> bool:
