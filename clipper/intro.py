@@ -27,9 +27,9 @@ def guest_role(person: Person) -> GuestRole:
 
 def made_intro(episode: Episode, chapters: tuple[Chapter, ...], chapter_source: str, summary: Summary) -> MadeIntro:
     """The intro's facts: the guests who are not the host, the short title, what is covered, and a
-    lesson: the first quote that takes a stand, if any."""
+    lesson: the first quote that takes a stand, else the first quote, if any."""
     guests = _guests(episode)
-    lesson = next((quote for quote in summary.quotes if takes_a_stand(quote.text)), None)
+    lesson = next((quote for quote in summary.quotes if takes_a_stand(quote.text)), next(iter(summary.quotes), None))
     subjects, are_titles = _subjects(episode, chapters, chapter_source, summary)
     return MadeIntro(tuple(guest_role(guest) for guest in guests), episode.short or episode.title, subjects, are_titles, lesson)
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from clipper.api import build_show_notes
 from clipper.episode_file import read_episode
 from clipper.formats.show_notes import intro_paragraphs
-from clipper.intro import guest_role
+from clipper.intro import guest_role, made_intro
 from clipper.people import load_guests
 from clipper.templating import make_environment
 
@@ -35,8 +35,16 @@ def test_the_made_intro_names_the_guest_and_what_the_human_chapters_cover():
     assert intro.startswith("Aditya Gautam, an AI researcher and engineer, talks about “The Future of AI Agents”. The conversation covers ")
     assert all(subject in intro for subject in notes.made_intro.subjects) and notes.made_intro.subjects_are_titles
     assert "Introduction" not in notes.made_intro.subjects
-    if notes.made_intro.lesson:
-        assert f"In Aditya’s words: “{notes.made_intro.lesson.text}”" in intro
+    assert notes.made_intro.lesson in notes.summary.quotes
+    assert f"In Aditya’s words: “{notes.made_intro.lesson.text}”" in intro
+
+
+def test_without_a_quote_taking_a_stand_the_intro_gives_the_first_quote():
+    episode = read_episode(PODCAST / "s23e03-future-of-ai-agents.md", PEOPLE)
+    summary = build_show_notes(episode).summary
+    plain = replace(summary, quotes=tuple(replace(q, text="Agents call tools in a loop.") for q in summary.quotes))
+    made = made_intro(episode, (), "automatic", plain)
+    assert made.lesson == plain.quotes[0]
 
 
 def test_without_chapters_of_a_human_the_intro_names_the_episodes_topics():
