@@ -32,9 +32,10 @@ _DANGLING_OPENING = re.compile(r"(?:it|it's|its|this|that|these|those|they|they'
                                r"the (?:best|worst|first|second|third|last|latter|former|other|next|rest|main) (?:is|was|are|were|one)"
                                r")\b", re.IGNORECASE)
 # "I think …", "I believe that …": a speaker's frame around the claim, which may itself dangle.
-# Words inside a sentence that point back at what was said before it ("something similar").
+# Words inside a sentence that point back at what was said before it ("something similar", "Apart
+# from that, …", "… a lot about that.").
 _BACK_REFERENCE = re.compile(r"\b(?:(?:something|anything) similar|the same(?! (?:\w+ )?as\b)|that's why|this is why|"
-                             r"(?:as|like) I (?:said|mentioned)|as mentioned)\b|\b(?:that|this)[.!]$", re.IGNORECASE)
+                             r"(?:as|like) I (?:said|mentioned)|as mentioned)\b|\b(?:that|this)[.!]$|^[^,]{0,30}\b(?:that|this),", re.IGNORECASE)
 # "I think that translates…": "that" there is the pronoun, not the "that" of "I think that models…".
 _THAT_AS_SUBJECT = re.compile(r"(?:I|I'd|I would|we)\s+\w+(?: say)?\s+that\s+(?:is|was|will|would|can|could|has|had|does|did|"
                               r"might|may|[a-z]+[^s\W]s\b(?!\s+(?:are|were|have|do|can|will|should|would|need|make)\b))\b",
