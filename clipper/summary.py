@@ -36,6 +36,7 @@ _DANGLING_OPENING = re.compile(r"(?:it|it's|its|this|that|these|those|they|they'
 # from that, …", "… a lot about that.").
 _BACK_REFERENCE = re.compile(r"\b(?:(?:something|anything) similar|the same(?! (?:\w+ )?as\b)|that's why|this is why|"
                              r"(?:as|like) I (?:said|mentioned)|as mentioned)\b|\b(?:that|this)[.!]$|^[^,]{0,30}\b(?:that|this),", re.IGNORECASE)
+_YES_NO_QUESTION = re.compile(r"(?:do|does|did|is|are|was|were|can|could|would|will|have|has|should)\b[^?]*\?$", re.IGNORECASE)
 # "I think that translates…": "that" there is the pronoun, not the "that" of "I think that models…".
 _THAT_AS_SUBJECT = re.compile(r"(?:I|I'd|I would|we)\s+\w+(?: say)?\s+that\s+(?:is|was|will|would|can|could|has|had|does|did|"
                               r"might|may|[a-z]+[^s\W]s\b(?!\s+(?:are|were|have|do|can|will|should|would|need|make)\b))\b",
@@ -65,6 +66,7 @@ class _Sentence:
     stems: tuple[str, ...]
     is_host: bool
     before: str = ""  # the sentence before it in the same transcript line, "" for a line's first
+    answers_yes_no: bool = False  # the first sentence after a yes/no question, often elliptical ("Occasionally, some courses")
 
 
 def clean_speech(text: str) -> str:
@@ -113,18 +115,21 @@ def speaker_names(episode: Episode) -> dict[str, str]:
 def _sentences(episode: Episode) -> list[_Sentence]:
     hosts = host_names(episode)
     names = speaker_names(episode)
-    sentences, seen = [], set()
+    sentences, seen, asked_yes_no = [], set(), False
     for line in episode.lines:
         before = ""
-        for text in split_sentences(clean_speech(line.text)):
+        said = split_sentences(clean_speech(line.text))
+        for text in said:
             key = text.casefold()
             if key in seen:  # a duplicated line must not make the summary repeat itself
                 continue
             seen.add(key)
             stems = tuple(stem(word) for word in content_words(text))
             sec = line.sec if line.sec is not None else -1.0
-            sentences.append(_Sentence(text, names.get(line.who, line.who), sec, stems, line.who in hosts, before))
+            is_host = line.who in hosts
+            sentences.append(_Sentence(text, names.get(line.who, line.who), sec, stems, is_host, before, asked_yes_no and not before and not is_host))
             before = text
+        asked_yes_no = line.who in hosts and bool(said) and bool(_YES_NO_QUESTION.match(tidy_sentence(said[-1])))
     return sentences
 
 
@@ -246,7 +251,7 @@ def _quotes(scored: list[tuple[Chapter | None, list[_Sentence], list[float]]], t
         (score * (_OPINION_BONUS if takes_a_stand(s.text) else 1.0), index, s)
         for index, (_, group, scores) in enumerate(scored)
         for s, score in zip(group, scores)
-        if not s.is_host and s.who.strip() and not refers_back(s.text) and _is_statement(s, _QUOTE_WORDS) and not is_framing(s.text)
+        if not s.is_host and s.who.strip() and not s.answers_yes_no and not refers_back(s.text) and _is_statement(s, _QUOTE_WORDS) and not is_framing(s.text)
         and not _overlaps(tidy_sentence(s.text), taken)
     ]
     top, used = [], set()

@@ -133,6 +133,19 @@ def test_a_line_pointing_back_at_what_was_said_before_does_not_stand_alone(sente
     assert refers_back(sentence) is dangles
 
 
+@pytest.mark.parametrize("question, quoted", [("Do you still teach?", False), ("How much do you teach now?", True)])
+def test_the_first_words_after_a_yes_no_question_are_no_quote(question, quoted):
+    answer = "Occasionally, some courses but I'm more focused on my lead data science role."
+    lines = (TranscriptLine(question, "Host", 0), TranscriptLine(answer, "Ana", 5),
+             TranscriptLine("What matters most in a data team?", "Host", 20),
+             TranscriptLine("A data science team lives on trust, so the lead data scientist spends more of the week on reviews"
+                            " and on explaining models than on any course or any model of their own.", "Ana", 25))
+    episode = Episode(path="e", slug="e", title="T", guests=(Person("ana", "Ana Lopez"),), transcript=lines)
+    summary = summarize(episode, (Chapter("All", 0, 60),))
+    assert (answer in [q.text for q in summary.quotes]) is quoted
+    assert answer not in [s for t in summary.takeaways for s in t.sentences]
+
+
 def test_duplicated_lines_do_not_repeat_in_the_summary():
     text = "Data contracts make pipelines reliable because producers and consumers agree on a schema upfront."
     lines = tuple(TranscriptLine(text, "Guest", sec) for sec in (0, 10, 20)) + (TranscriptLine("Monitoring catches errors in production before users ever notice them at all.", "Guest", 30),)
