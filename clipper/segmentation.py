@@ -352,16 +352,19 @@ def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Voc
 
 def _related_words(head: str, forms: dict[str, Counter], runs: dict[str, Counter], weights: dict[str, float]) -> list[str]:
     """The chapter's best words besides the head's (RELATED_PHRASES of them; no verb's past such as
-    "visited"), each as the chapter says it most often; two or three of them the chapter says together
-    stand as that phrase ("machine learning", not "machine, learning")."""
+    "visited"; no two forms of one word: not "mentorship" after "mentor"), each as the chapter says
+    it most often; two or three of them the chapter says together stand as that phrase ("machine
+    learning", not "machine, learning")."""
     said: dict[str, Counter] = {}
     for key, seen in forms.items():
         if len(key.split()) == 1 and not key.endswith("ed"):
             said.setdefault(stem(key), Counter()).update(seen)
-    skip = {stem(word) for word in head.split()}
-    best = sorted((token for token in said if token not in skip), key=lambda token: (-weights.get(token, 0.0), token))
-    words = [said[token].most_common(1)[0][0] for token in best[:RELATED_PHRASES]]
-    chosen = best[:RELATED_PHRASES]
+    chosen: list[str] = []
+    head_stems = [stem(word) for word in head.split()]
+    for token in sorted(said, key=lambda token: (-weights.get(token, 0.0), token)):
+        if len(chosen) < RELATED_PHRASES and not any(same_root(token, other) for other in head_stems + chosen):
+            chosen.append(token)
+    words = [said[token].most_common(1)[0][0] for token in chosen]
     for key, seen in sorted(runs.items(), key=lambda item: (-len(item[0].split()), -sum(item[1].values()), item[0])):
         tokens = [stem(word) for word in key.split()]
         if len(tokens) > 1 and len(set(tokens)) == len(tokens) and sum(seen.values()) >= 2 and set(tokens) <= set(chosen):
@@ -373,15 +376,27 @@ def _related_words(head: str, forms: dict[str, Counter], runs: dict[str, Counter
     return [word for word in words if word]
 
 
+_DERIVATIONS = frozenset(("s", "ic", "al", "ship", "ist", "ism", "ity", "ive", "ment", "er", "ing"))
+
+
+def same_root(one: str, other: str) -> bool:
+    """Whether two stems are forms of one word: the same, or one is the other with an English suffix
+    the stemmer leaves on ("mentor", "mentorship"; "agent", "agentic"; "llm", "llms")."""
+    short, long = sorted((one, other), key=len)
+    return short == long or (len(short) >= 3 and long.startswith(short) and long[len(short):] in _DERIVATIONS)
+
+
 def _stemmed(phrase: str) -> str:
     return " ".join(stem(word) for word in phrase.lower().split())
 
 
 def _is_term(words: list[str], vocabulary: Vocabulary) -> bool:
     """A phrase that can stand in a title: no speaker's name ("Adrian and trends" says little), no
-    word twice, and when it is longer than a word, no verb or adjective in it ("business involves risk")."""
+    word twice (nor two forms of one: "mentorship experience mentoring"), and when it is longer than
+    a word, no verb or adjective in it ("business involves risk")."""
     stems = [stem(word) for word in words]
-    return (not vocabulary.speakers & set(words) and len(set(stems)) == len(stems)
+    twice = any(same_root(one, other) for i, one in enumerate(stems) for other in stems[i + 1:])
+    return (not vocabulary.speakers & set(words) and not twice
             and (len(stems) == 1 or not vocabulary.not_nouns & set(stems)))
 
 

@@ -6,10 +6,10 @@ from dataclasses import replace
 
 import pytest
 
-from benchmarks.chapters_bench import automatic_boundaries, headed_episodes, hidden_headers, score_methods
+from benchmarks.chapters_bench import automatic_boundaries, headed_episodes, hidden_headers, loadable_episodes, score_methods
 from clipper.chapters import derive_chapters, episode_end_sec, fit_youtube
 from clipper.formats import youtube_chapters
-from clipper.segmentation import MIN_CHAPTER_SEC, TITLE_WORDS, _stemmed, automatic_chapters, described_stems
+from clipper.segmentation import MIN_CHAPTER_SEC, TITLE_WORDS, _stemmed, automatic_chapters, described_stems, same_root
 from clipper.keywords import Background
 from clipper.textrank import FILLER_WORDS, content_words, noun_stems, stem
 
@@ -167,3 +167,19 @@ def test_a_word_every_episode_says_weighs_less_in_titles():
         titles = [c.title for c in automatic_chapters(plain, episode_end_sec(plain), background)]
         return sum(stem(word) == stem("client") for title in titles for word in content_words(title))
     assert naming(common) < 0.7 * naming(Background())
+
+
+def test_forms_of_one_word_share_a_root_and_other_words_do_not():
+    assert same_root(stem("mentorship"), stem("mentoring")) and same_root(stem("LLMs"), stem("LLM"))
+    assert same_root(stem("agentic"), stem("agents"))
+    assert not same_root(stem("database"), stem("data")) and not same_root(stem("particle"), stem("part"))
+
+
+@pytest.mark.parametrize("slug", ["mentoring-in-tech-how-to-find-and-become-a-mentor", "s23e03-future-of-ai-agents"])
+def test_a_title_says_no_word_twice_in_two_forms(slug):
+    # The mentoring episode said "Mentorship experience mentoring"; the agents one "LLMs: …, LLM".
+    episode = next(e for e in loadable_episodes([PODCAST], DATA / "_people") if e.slug == slug)
+    plain = hidden_headers(episode)
+    for chapter in automatic_chapters(plain, episode_end_sec(plain)):
+        stems = [stem(word) for word in content_words(chapter.title.replace("’s ", " "))]
+        assert not any(same_root(a, b) for i, a in enumerate(stems) for b in stems[i + 1:]), chapter.title
