@@ -209,7 +209,8 @@ def _titled(units: list[Unit], starts: list[float], end_sec: float, context: Tit
     host = host_of(units)
     texts = [unit.text for unit in units]
     speakers = frozenset(word.lower() for unit in units for word in unit.who.split())
-    vocabulary = Vocabulary(frozenset(noun_stems(texts)), frozenset(verb_or_adjective_stems(texts)), speakers)
+    said = frozenset(word.lower() for text in texts for word in re.findall(r"[\w'-]+", text))
+    vocabulary = Vocabulary(frozenset(noun_stems(texts)), frozenset(verb_or_adjective_stems(texts)), speakers, said)
     weights = _salient_stems(groups, host, vocabulary.nouns, context)
     titles: list[str] = []
     used: set[str] = set()
@@ -316,11 +317,13 @@ def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """What the episode's words are: nouns, verbs or adjectives (textrank's guesses), speakers' names."""
+    """What the episode's words are: nouns, verbs or adjectives (textrank's guesses), speakers' names,
+    every word said (lower-case)."""
 
     nouns: frozenset[str]
     not_nouns: frozenset[str]
     speakers: frozenset[str]
+    said: frozenset[str] = frozenset()
 
 
 def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Vocabulary, taken: set[str]) -> list[str]:
@@ -332,7 +335,7 @@ def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Voc
     for unit in group:
         for phrase in _content_runs(unit.text):
             runs.setdefault(phrase.lower(), Counter())[phrase] += 1
-    forms = {key: seen for key, seen in runs.items() if _is_term(key.split(), vocabulary)}
+    forms = {key: seen for key, seen in runs.items() if _is_term(seen.most_common(1)[0][0].split(), vocabulary)}
     phrases = _absorbed(Counter({key: sum(seen.values()) for key, seen in forms.items()}))
     score = {phrase: sum(weights.get(stem(w), 0.0) for w in phrase.split()) / len(phrase.split()) ** PHRASE_LENGTH_POWER
              for phrase in phrases}
@@ -393,11 +396,20 @@ def _stemmed(phrase: str) -> str:
 def _is_term(words: list[str], vocabulary: Vocabulary) -> bool:
     """A phrase that can stand in a title: no speaker's name ("Adrian and trends" says little), no
     word twice (nor two forms of one: "mentorship experience mentoring"), and when it is longer than
-    a word, no verb or adjective in it ("business involves risk")."""
-    stems = [stem(word) for word in words]
+    a word, no verb or adjective in it ("business involves risk"), nor a plural or a verb's "-s" before
+    its last word ("agent follows principles", "posts focus": in a compound only the last word takes
+    an -s; a name's words are kept: "Data Talks Club")."""
+    stems = [stem(word.lower()) for word in words]
     twice = any(same_root(one, other) for i, one in enumerate(stems) for other in stems[i + 1:])
-    return (not vocabulary.speakers & set(words) and not twice
+    inflected = any(word.islower() and _plural_of_a_word_said(word, vocabulary) for word in words[:-1])
+    return (not vocabulary.speakers & {word.lower() for word in words} and not twice and not inflected
             and (len(stems) == 1 or not vocabulary.not_nouns & set(stems)))
+
+
+def _plural_of_a_word_said(word: str, vocabulary: Vocabulary) -> bool:
+    """"posts", "follows" (the episode says "post", "follow"), not "sales" or "analytics" (no "sale",
+    "analytic": a word only ever said so)."""
+    return word.endswith("s") and not word.endswith("ss") and word[:-1] in vocabulary.said
 
 
 def _absorbed(phrases: Counter) -> Counter:
