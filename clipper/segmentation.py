@@ -339,7 +339,8 @@ def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Voc
     phrases = _absorbed(Counter({key: sum(seen.values()) for key, seen in forms.items()}))
     score = {phrase: sum(weights.get(stem(w), 0.0) for w in phrase.split()) / len(phrase.split()) ** PHRASE_LENGTH_POWER
              for phrase in phrases}
-    ranked = _without_overlaps(sorted(score, key=lambda phrase: (-score[phrase], phrase)))[:TITLE_WORDS + 1]
+    # of two forms of one phrase ("industrial", "industry"), the one the chapter says more often
+    ranked = _without_overlaps(sorted(score, key=lambda phrase: (-score[phrase], -phrases[phrase], phrase)))[:TITLE_WORDS + 1]
     named = [key for key in ranked if stem(key.split()[-1]) in vocabulary.nouns]
     shown = {key: forms[key].most_common(1)[0][0] for key in ranked}
     heads = [key for key in named if _stemmed(key) not in taken] or named or ranked
