@@ -49,6 +49,7 @@ SPECIFICITY_POWER = 0.5
 TITLE_WORDS = 5  # words in a title made of phrases, at most (6 scored higher on half A; read as a list)
 RELATED_PHRASES = 3  # listed after a title's first phrase, at most
 PHRASE_LENGTH_POWER = 0.2
+ASKED_PHRASE_RANK = 3  # of the best phrases, the host's opening question's leads (3 best on each half)
 _LEADING_WORDS = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|then|also|alright|right|yeah|um|uh)\b[,.]?\s+)+", re.I)
 
 _ASKS_BACKGROUND = re.compile(r"\byour (?:\w+ )?background\b", re.I)
@@ -208,7 +209,8 @@ def _titled(units: list[Unit], starts: list[float], end_sec: float, context: Tit
     groups = _grouped(units, starts, ends)
     host = host_of(units)
     texts = [unit.text for unit in units]
-    speakers = frozenset(word.lower() for unit in units for word in unit.who.split())
+    people = [unit.who for unit in units] + list(context.guests)
+    speakers = frozenset(word.lower() for name in people for word in name.split())
     said = frozenset(word.lower() for text in texts for word in re.findall(r"[\w'-]+", text))
     vocabulary = Vocabulary(frozenset(noun_stems(texts)), frozenset(verb_or_adjective_stems(texts)), speakers, said)
     weights = _salient_stems(groups, host, vocabulary.nouns, context)
@@ -220,7 +222,9 @@ def _titled(units: list[Unit], starts: list[float], end_sec: float, context: Tit
         opening[0] = named  # whom the host introduces, as the people files name them
     for number, group in enumerate(groups):
         heads = {_stemmed(title.split(":")[0]) for title in titles}
-        phrased = _phrase_titles(group, weights[number], vocabulary, heads)
+        question = _opening_question(group, host)
+        asked = frozenset(question.stems if question else ())
+        phrased = _phrase_titles(group, weights[number], vocabulary, heads, asked)
         candidates = [_with_subjects(opening.get(number, ""), phrased), opening.get(number, ""),
                       _question_title(group, host, weights[number]), *phrased]
         title = next((c for c in candidates if c and c.casefold() not in used), "")
@@ -300,9 +304,14 @@ def _salient_stems(groups: list[list[Unit]], host: str, nouns: frozenset[str], c
     return [{token: weight(number, token) for token in count} for number, count in enumerate(counts)]
 
 
+def _opening_question(group: list[Unit], host: str) -> Unit | None:
+    """The host's question that opens the chapter (in its first two lines), if any."""
+    return next((unit for unit in group[:2] if unit.who == host and unit.asks), None)
+
+
 def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> str:
     """The host's opening question, when it is short and about what the chapter is about."""
-    opening = next((unit for unit in group[:2] if unit.who == host and unit.asks), None)
+    opening = _opening_question(group, host)
     if opening is None:
         return ""
     top = set(sorted(weights, key=lambda t: -weights[t])[:QUESTION_TOP_RANK])
@@ -326,11 +335,13 @@ class Vocabulary:
     said: frozenset[str] = frozenset()
 
 
-def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Vocabulary, taken: set[str]) -> list[str]:
+def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Vocabulary, taken: set[str],
+                   asked: frozenset[str] = frozenset()) -> list[str]:
     """Titles from the chapter's key phrases (runs of content words; a longer one is nouns only): the
-    best noun phrase that no earlier chapter's title opens with, followed after a colon by the
-    chapter's next best words, as the site's own headers list a chapter's subjects ("Pricing
-    strategy: platforms, recruiters, rate benchmarking"), up to TITLE_WORDS words."""
+    best noun phrase that no earlier chapter's title opens with (the one the host's opening question
+    names, `asked`, when it is among the best few), followed after a colon by the chapter's next best
+    words, as the site's own headers list a chapter's subjects ("Pricing strategy: platforms,
+    recruiters, rate benchmarking"), up to TITLE_WORDS words."""
     runs: dict[str, Counter] = {}
     for unit in group:
         for phrase in _content_runs(unit.text):
@@ -343,6 +354,7 @@ def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Voc
     ranked = _without_overlaps(sorted(score, key=lambda phrase: (-score[phrase], -phrases[phrase], phrase)))[:TITLE_WORDS + 1]
     named = [key for key in ranked if stem(key.split()[-1]) in vocabulary.nouns]
     shown = {key: forms[key].most_common(1)[0][0] for key in ranked}
+    named = _asked_first(named, asked)
     heads = [key for key in named if _stemmed(key) not in taken] or named or ranked
     if not heads:
         return []
@@ -352,6 +364,14 @@ def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Voc
               if len(f"{head} {' '.join(related[:n])}".split()) <= TITLE_WORDS]
     titles = listed + [shown[key] for key in heads]
     return [title[:1].upper() + title[1:] for title in titles if len(title) <= TITLE_MAX_CHARS]
+
+
+def _asked_first(phrases: list[str], asked: frozenset[str]) -> list[str]:
+    """The phrases best first, but one the host asks about first of the best ASKED_PHRASE_RANK: what
+    the host's question names is what the answer is about ("Resources" for "any book or other
+    resources you want to recommend?", not "Software engineer")."""
+    first = [phrase for phrase in phrases[:ASKED_PHRASE_RANK] if all(stem(word) in asked for word in phrase.split())]
+    return first + [phrase for phrase in phrases if phrase not in first]
 
 
 def _related_words(head: str, forms: dict[str, Counter], runs: dict[str, Counter], weights: dict[str, float]) -> list[str]:
@@ -395,7 +415,7 @@ def _stemmed(phrase: str) -> str:
 
 
 def _is_term(words: list[str], vocabulary: Vocabulary) -> bool:
-    """A phrase that can stand in a title: no speaker's name ("Adrian and trends" says little), no
+    """A phrase that can stand in a title: no speaker's or guest's name ("Adrian and trends"), no
     word twice (nor two forms of one: "mentorship experience mentoring"), and when it is longer than
     a word, no verb or adjective in it ("business involves risk"), nor a plural or a verb's "-s" before
     its last word ("agent follows principles", "posts focus": in a compound only the last word takes

@@ -12,6 +12,7 @@ from clipper.formats import youtube_chapters
 from clipper.segmentation import (
     MIN_CHAPTER_SEC,
     TITLE_WORDS,
+    _asked_first,
     Vocabulary,
     _is_term,
     _stemmed,
@@ -209,3 +210,18 @@ def test_a_key_phrase_is_shown_in_the_form_the_chapter_says_most():
     # where the chapter says "industry" (the academia-to-industry episode).
     titles = _titles("001_e4d990a6fba344ba")
     assert not any(title.startswith("Industrial") for title in titles) and any(title.startswith("Industry: ") for title in titles), titles
+
+
+def test_the_phrase_the_hosts_opening_question_names_leads_when_among_the_best():
+    # "Do you have any book or other resources that you want to recommend to the listeners?"
+    titles = _titles("how-to-grow-your-ml-engineering-career")
+    assert titles[-1].startswith("Resource"), titles[-1]
+    asked = frozenset(stem(word) for word in content_words("Any book or other resources to recommend?"))
+    assert _asked_first(["software engineer", "resources", "learning"], asked)[0] == "resources"
+    assert _asked_first(["software engineer", "learning", "code", "resources"], asked)[0] == "software engineer"
+
+
+def test_no_title_opens_with_a_guests_name():
+    # "Semelman: manager, joining, LinkedIn" titled the last chapter of the manager episode.
+    titles = _titles("004_3906d015fbf49c7b")
+    assert not any("Semelman" in title for title in titles[1:]), titles
