@@ -55,6 +55,9 @@ _LEADING_WORDS = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|then|also|alrig
 _ASKS_BACKGROUND = re.compile(r"\byour (?:\w+ )?background\b", re.I)
 _INTRODUCES = re.compile(r"\b(?:this week|welcome|special guest|introduction)\b", re.I)
 BACKGROUND_CHAPTERS = 3  # the guest's background is asked about in the episode's first minutes
+# Words pointing at what was said before: a question with one ("these multi agent systems") is no
+# title, which is read alone.
+_POINTS_BACK = frozenset("this these those it they them their he she his her him such".split())
 _QUESTION_WORDS = frozenset("what how why which when where who whom whose can could do does did is are was were should would will have has".split())
 
 
@@ -310,7 +313,8 @@ def _opening_question(group: list[Unit], host: str) -> Unit | None:
 
 
 def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> str:
-    """The host's opening question, when it is short and about what the chapter is about."""
+    """The host's opening question, when it is short, about what the chapter is about and makes
+    sense alone (no word pointing back at what was said before it)."""
     opening = _opening_question(group, host)
     if opening is None:
         return ""
@@ -319,7 +323,8 @@ def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> 
         condensed = _LEADING_WORDS.sub("", tidy_sentence(question)).strip()
         stems = {stem(w) for w in content_words(condensed)}
         asks = condensed.split()[0].lower() in _QUESTION_WORDS if condensed else False
-        if asks and 4 <= len(condensed.split()) and len(condensed) <= TITLE_MAX_CHARS and len(stems & top) >= QUESTION_TOP_WORDS:
+        alone = not _POINTS_BACK & {word.lower() for word in re.findall(r"[\w']+", condensed)}
+        if asks and alone and 4 <= len(condensed.split()) and len(condensed) <= TITLE_MAX_CHARS and len(stems & top) >= QUESTION_TOP_WORDS:
             return condensed[:1].upper() + condensed[1:]
     return ""
 

@@ -225,3 +225,12 @@ def test_no_title_opens_with_a_guests_name():
     # "Semelman: manager, joining, LinkedIn" titled the last chapter of the manager episode.
     titles = _titles("004_3906d015fbf49c7b")
     assert not any("Semelman" in title for title in titles[1:]), titles
+
+
+@pytest.mark.parametrize("slug", ["s23e03-future-of-ai-agents", "dataops-automation-and-reliable-data-pipelines"])
+def test_a_question_title_makes_sense_alone(slug):
+    # "Can you tell us more about these multi agent systems?": these what? The chapter's key phrase
+    # titles it instead.
+    questions = [title for title in _titles(slug) if title.endswith("?")]
+    pointing = {"this", "these", "those", "it", "they", "them"}
+    assert not any(pointing & set(re.findall(r"[\w']+", question.casefold())) for question in questions), questions
