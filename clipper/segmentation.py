@@ -373,8 +373,8 @@ def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Voc
 
 def _asked_first(phrases: list[str], asked: frozenset[str]) -> list[str]:
     """The phrases best first, but one the host asks about first of the best ASKED_PHRASE_RANK: what
-    the host's question names is what the answer is about ("Resources" for "any book or other
-    resources you want to recommend?", not "Software engineer")."""
+    the host's question names is what the answer is about ("Resource: books, …" after "any book or
+    other resources that you want to recommend?", not "Software engineer: books, …")."""
     first = [phrase for phrase in phrases[:ASKED_PHRASE_RANK] if all(stem(word) in asked for word in phrase.split())]
     return first + [phrase for phrase in phrases if phrase not in first]
 
@@ -433,8 +433,8 @@ def _is_term(words: list[str], vocabulary: Vocabulary) -> bool:
 
 
 def _plural_of_a_word_said(word: str, vocabulary: Vocabulary) -> bool:
-    """"posts", "follows" (the episode says "post", "follow"), not "sales" or "analytics" (no "sale",
-    "analytic": a word only ever said so)."""
+    """A plural or a verb's -s that the episode also says without it ("posts", "follows"), not a word
+    only ever said so ("sales", "analytics")."""
     return word.endswith("s") and not word.endswith("ss") and word[:-1] in vocabulary.said
 
 
