@@ -36,6 +36,8 @@ DANGLING = frozenset("""it it's its this that these those they they're them thei
 and but so or because also then which plus though although yet otherwise too either there's""".split())
 PAIR_TITLE = re.compile(r"(?:[\w'/-]+ ){0,2}[\w'/-]+ and (?:[\w'/-]+ ){0,2}[\w'/-]+")
 GENERIC_SHARE = 0.10
+# Endings that make another form of a word (the benchmark's own list, more than clipper's rule knows).
+WORD_ENDINGS = frozenset("s es ed ing er ers al ic ical ship ist ists ism ity ive ment ness ion ation ly".split())
 _POSSESSIVE = re.compile(r"['’]s\b")
 
 
@@ -131,6 +133,8 @@ def figures(made: list[Made]) -> dict[str, str]:
     named = sum(any(name in " ".join(intro_paragraphs(m.notes, environment)) for name in _guest_names(m.episode)) for m in guested)
     titles = [t for m in made for t in m.titles]
     pairs = sum(bool(PAIR_TITLE.fullmatch(t)) and not t.endswith("?") for t in titles)
+    twice = sum(_says_a_word_twice(t) for t in titles)
+    reopened = sum(_reopens(m.titles) for m in made)
     f1s = [m.title_f1 for m in made if m.title_f1 is not None]
     described_f1s = [m.title_f1_described for m in made if m.title_f1_described is not None]
     posts = [post for m in made for post in m.posts]
@@ -140,11 +144,31 @@ def figures(made: list[Made]) -> dict[str, str]:
         f"keywords in more than {GENERIC_SHARE:.0%} of the episodes' lists": _share(generic, sum(map(len, keyword_lists))),
         "made intros naming a guest": _share(named, len(guested)),
         'automatic titles shaped "X and Y"': _share(pairs, len(titles)),
+        "automatic titles saying a word twice (two forms of one)": _share(twice, len(titles)),
+        "automatic titles opening on an earlier title's key phrase": _share(reopened, len(titles)),
         "title token F1 against hidden headers": _mean(f1s),
         "the same, the file's description and intro shown to titles": _mean(described_f1s),
         "posts (X) saying nothing besides their hook": _share(sum(_bare_hook(text) for text in posts), len(posts)),
         "posts repeating a sentence": _share(sum(_repeats_itself(text) for text in posts), len(posts)),
     }
+
+
+def _says_a_word_twice(title: str) -> bool:
+    """Whether two content words of a title are one word's forms: the same stem, or one stem and an
+    English suffix ("mentor", "mentorship"; "llm", "llms"; not "data", "dataset")."""
+    stems = [stem(word) for word in content_words(_POSSESSIVE.sub("", title))]
+    return any(_one_word(a, b) for i, a in enumerate(stems) for b in stems[i + 1:])
+
+
+def _one_word(one: str, other: str) -> bool:
+    short, long = sorted((one, other), key=len)
+    return short == long or (len(short) >= 3 and long.startswith(short) and long[len(short):] in WORD_ENDINGS)
+
+
+def _reopens(titles: tuple[str, ...]) -> int:
+    """How many titles open ("<key phrase>: …") on the key phrase of an earlier title of the episode."""
+    heads = [" ".join(stem(w) for w in content_words(t.split(": ")[0])) for t in titles if ": " in t and not t.endswith("?")]
+    return sum(head in heads[:i] for i, head in enumerate(heads))
 
 
 def _mean(f1s: list[float]) -> str:

@@ -49,11 +49,15 @@ SPECIFICITY_POWER = 0.5
 TITLE_WORDS = 5  # words in a title made of phrases, at most (6 scored higher on half A; read as a list)
 RELATED_PHRASES = 3  # listed after a title's first phrase, at most
 PHRASE_LENGTH_POWER = 0.2
+ASKED_PHRASE_RANK = 3  # of the best phrases, the host's opening question's leads (3 best on each half)
 _LEADING_WORDS = re.compile(r"^(?:(?:so|and|but|okay|ok|well|now|then|also|alright|right|yeah|um|uh)\b[,.]?\s+)+", re.I)
 
 _ASKS_BACKGROUND = re.compile(r"\byour (?:\w+ )?background\b", re.I)
 _INTRODUCES = re.compile(r"\b(?:this week|welcome|special guest|introduction)\b", re.I)
 BACKGROUND_CHAPTERS = 3  # the guest's background is asked about in the episode's first minutes
+# Words pointing at what was said before: a question with one ("these multi agent systems") is no
+# title, which is read alone.
+_POINTS_BACK = frozenset("this these those it they them their he she his her him such".split())
 _QUESTION_WORDS = frozenset("what how why which when where who whom whose can could do does did is are was were should would will have has".split())
 
 
@@ -208,8 +212,10 @@ def _titled(units: list[Unit], starts: list[float], end_sec: float, context: Tit
     groups = _grouped(units, starts, ends)
     host = host_of(units)
     texts = [unit.text for unit in units]
-    speakers = frozenset(word.lower() for unit in units for word in unit.who.split())
-    vocabulary = Vocabulary(frozenset(noun_stems(texts)), frozenset(verb_or_adjective_stems(texts)), speakers)
+    people = [unit.who for unit in units] + list(context.guests)
+    speakers = frozenset(word.lower() for name in people for word in name.split())
+    said = frozenset(word.lower() for text in texts for word in re.findall(r"[\w'-]+", text))
+    vocabulary = Vocabulary(frozenset(noun_stems(texts)), frozenset(verb_or_adjective_stems(texts)), speakers, said)
     weights = _salient_stems(groups, host, vocabulary.nouns, context)
     titles: list[str] = []
     used: set[str] = set()
@@ -219,7 +225,9 @@ def _titled(units: list[Unit], starts: list[float], end_sec: float, context: Tit
         opening[0] = named  # whom the host introduces, as the people files name them
     for number, group in enumerate(groups):
         heads = {_stemmed(title.split(":")[0]) for title in titles}
-        phrased = _phrase_titles(group, weights[number], vocabulary, heads)
+        question = _opening_question(group, host)
+        asked = frozenset(question.stems if question else ())
+        phrased = _phrase_titles(group, weights[number], vocabulary, heads, asked)
         candidates = [_with_subjects(opening.get(number, ""), phrased), opening.get(number, ""),
                       _question_title(group, host, weights[number]), *phrased]
         title = next((c for c in candidates if c and c.casefold() not in used), "")
@@ -299,9 +307,15 @@ def _salient_stems(groups: list[list[Unit]], host: str, nouns: frozenset[str], c
     return [{token: weight(number, token) for token in count} for number, count in enumerate(counts)]
 
 
+def _opening_question(group: list[Unit], host: str) -> Unit | None:
+    """The host's question that opens the chapter (in its first two lines), if any."""
+    return next((unit for unit in group[:2] if unit.who == host and unit.asks), None)
+
+
 def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> str:
-    """The host's opening question, when it is short and about what the chapter is about."""
-    opening = next((unit for unit in group[:2] if unit.who == host and unit.asks), None)
+    """The host's opening question, when it is short, about what the chapter is about and makes
+    sense alone (no word pointing back at what was said before it)."""
+    opening = _opening_question(group, host)
     if opening is None:
         return ""
     top = set(sorted(weights, key=lambda t: -weights[t])[:QUESTION_TOP_RANK])
@@ -309,36 +323,43 @@ def _question_title(group: list[Unit], host: str, weights: dict[str, float]) -> 
         condensed = _LEADING_WORDS.sub("", tidy_sentence(question)).strip()
         stems = {stem(w) for w in content_words(condensed)}
         asks = condensed.split()[0].lower() in _QUESTION_WORDS if condensed else False
-        if asks and 4 <= len(condensed.split()) and len(condensed) <= TITLE_MAX_CHARS and len(stems & top) >= QUESTION_TOP_WORDS:
+        alone = not _POINTS_BACK & {word.lower() for word in re.findall(r"[\w']+", condensed)}
+        if asks and alone and 4 <= len(condensed.split()) and len(condensed) <= TITLE_MAX_CHARS and len(stems & top) >= QUESTION_TOP_WORDS:
             return condensed[:1].upper() + condensed[1:]
     return ""
 
 
 @dataclass(frozen=True)
 class Vocabulary:
-    """What the episode's words are: nouns, verbs or adjectives (textrank's guesses), speakers' names."""
+    """What the episode's words are: nouns, verbs or adjectives (textrank's guesses), speakers' names,
+    every word said (lower-case)."""
 
     nouns: frozenset[str]
     not_nouns: frozenset[str]
     speakers: frozenset[str]
+    said: frozenset[str] = frozenset()
 
 
-def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Vocabulary, taken: set[str]) -> list[str]:
+def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Vocabulary, taken: set[str],
+                   asked: frozenset[str] = frozenset()) -> list[str]:
     """Titles from the chapter's key phrases (runs of content words; a longer one is nouns only): the
-    best noun phrase that no earlier chapter's title opens with, followed after a colon by the
-    chapter's next best words, as the site's own headers list a chapter's subjects ("Pricing
-    strategy: platforms, recruiters, rate benchmarking"), up to TITLE_WORDS words."""
+    best noun phrase that no earlier chapter's title opens with (the one the host's opening question
+    names, `asked`, when it is among the best few), followed after a colon by the chapter's next best
+    words, as the site's own headers list a chapter's subjects ("Pricing strategy: platforms,
+    recruiters, rate benchmarking"), up to TITLE_WORDS words."""
     runs: dict[str, Counter] = {}
     for unit in group:
         for phrase in _content_runs(unit.text):
             runs.setdefault(phrase.lower(), Counter())[phrase] += 1
-    forms = {key: seen for key, seen in runs.items() if _is_term(key.split(), vocabulary)}
+    forms = {key: seen for key, seen in runs.items() if _is_term(seen.most_common(1)[0][0].split(), vocabulary)}
     phrases = _absorbed(Counter({key: sum(seen.values()) for key, seen in forms.items()}))
     score = {phrase: sum(weights.get(stem(w), 0.0) for w in phrase.split()) / len(phrase.split()) ** PHRASE_LENGTH_POWER
              for phrase in phrases}
-    ranked = _without_overlaps(sorted(score, key=lambda phrase: (-score[phrase], phrase)))[:TITLE_WORDS + 1]
+    # of two forms of one phrase ("industrial", "industry"), the one the chapter says more often
+    ranked = _without_overlaps(sorted(score, key=lambda phrase: (-score[phrase], -phrases[phrase], phrase)))[:TITLE_WORDS + 1]
     named = [key for key in ranked if stem(key.split()[-1]) in vocabulary.nouns]
     shown = {key: forms[key].most_common(1)[0][0] for key in ranked}
+    named = _asked_first(named, asked)
     heads = [key for key in named if _stemmed(key) not in taken] or named or ranked
     if not heads:
         return []
@@ -350,18 +371,29 @@ def _phrase_titles(group: list[Unit], weights: dict[str, float], vocabulary: Voc
     return [title[:1].upper() + title[1:] for title in titles if len(title) <= TITLE_MAX_CHARS]
 
 
+def _asked_first(phrases: list[str], asked: frozenset[str]) -> list[str]:
+    """The phrases best first, but one the host asks about first of the best ASKED_PHRASE_RANK: what
+    the host's question names is what the answer is about ("Resource: books, …" after "any book or
+    other resources that you want to recommend?", not "Software engineer: books, …")."""
+    first = [phrase for phrase in phrases[:ASKED_PHRASE_RANK] if all(stem(word) in asked for word in phrase.split())]
+    return first + [phrase for phrase in phrases if phrase not in first]
+
+
 def _related_words(head: str, forms: dict[str, Counter], runs: dict[str, Counter], weights: dict[str, float]) -> list[str]:
     """The chapter's best words besides the head's (RELATED_PHRASES of them; no verb's past such as
-    "visited"), each as the chapter says it most often; two or three of them the chapter says together
-    stand as that phrase ("machine learning", not "machine, learning")."""
+    "visited"; no two forms of one word: not "mentorship" after "mentor"), each as the chapter says
+    it most often; two or three of them the chapter says together stand as that phrase ("machine
+    learning", not "machine, learning")."""
     said: dict[str, Counter] = {}
     for key, seen in forms.items():
         if len(key.split()) == 1 and not key.endswith("ed"):
             said.setdefault(stem(key), Counter()).update(seen)
-    skip = {stem(word) for word in head.split()}
-    best = sorted((token for token in said if token not in skip), key=lambda token: (-weights.get(token, 0.0), token))
-    words = [said[token].most_common(1)[0][0] for token in best[:RELATED_PHRASES]]
-    chosen = best[:RELATED_PHRASES]
+    chosen: list[str] = []
+    head_stems = [stem(word) for word in head.split()]
+    for token in sorted(said, key=lambda token: (-weights.get(token, 0.0), token)):
+        if len(chosen) < RELATED_PHRASES and not any(same_root(token, other) for other in head_stems + chosen):
+            chosen.append(token)
+    words = [said[token].most_common(1)[0][0] for token in chosen]
     for key, seen in sorted(runs.items(), key=lambda item: (-len(item[0].split()), -sum(item[1].values()), item[0])):
         tokens = [stem(word) for word in key.split()]
         if len(tokens) > 1 and len(set(tokens)) == len(tokens) and sum(seen.values()) >= 2 and set(tokens) <= set(chosen):
@@ -373,16 +405,37 @@ def _related_words(head: str, forms: dict[str, Counter], runs: dict[str, Counter
     return [word for word in words if word]
 
 
+_DERIVATIONS = frozenset(("s", "ic", "al", "ship", "ist", "ism", "ity", "ive", "ment", "er", "ing"))
+
+
+def same_root(one: str, other: str) -> bool:
+    """Whether two stems are forms of one word: the same, or one is the other with an English suffix
+    the stemmer leaves on ("mentor", "mentorship"; "agent", "agentic"; "llm", "llms")."""
+    short, long = sorted((one, other), key=len)
+    return short == long or (len(short) >= 3 and long.startswith(short) and long[len(short):] in _DERIVATIONS)
+
+
 def _stemmed(phrase: str) -> str:
     return " ".join(stem(word) for word in phrase.lower().split())
 
 
 def _is_term(words: list[str], vocabulary: Vocabulary) -> bool:
-    """A phrase that can stand in a title: no speaker's name ("Adrian and trends" says little), no
-    word twice, and when it is longer than a word, no verb or adjective in it ("business involves risk")."""
-    stems = [stem(word) for word in words]
-    return (not vocabulary.speakers & set(words) and len(set(stems)) == len(stems)
+    """A phrase that can stand in a title: no speaker's or guest's name ("Adrian and trends"), no
+    word twice (nor two forms of one: "mentorship experience mentoring"), and when it is longer than
+    a word, no verb or adjective in it ("business involves risk"), nor a plural or a verb's "-s" before
+    its last word ("agent follows principles", "posts focus": in a compound only the last word takes
+    an -s; a name's words are kept: "Data Talks Club")."""
+    stems = [stem(word.lower()) for word in words]
+    twice = any(same_root(one, other) for i, one in enumerate(stems) for other in stems[i + 1:])
+    inflected = any(word.islower() and _plural_of_a_word_said(word, vocabulary) for word in words[:-1])
+    return (not vocabulary.speakers & {word.lower() for word in words} and not twice and not inflected
             and (len(stems) == 1 or not vocabulary.not_nouns & set(stems)))
+
+
+def _plural_of_a_word_said(word: str, vocabulary: Vocabulary) -> bool:
+    """A plural or a verb's -s that the episode also says without it ("posts", "follows"), not a word
+    only ever said so ("sales", "analytics")."""
+    return word.endswith("s") and not word.endswith("ss") and word[:-1] in vocabulary.said
 
 
 def _absorbed(phrases: Counter) -> Counter:

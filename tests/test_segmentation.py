@@ -6,10 +6,20 @@ from dataclasses import replace
 
 import pytest
 
-from benchmarks.chapters_bench import automatic_boundaries, headed_episodes, hidden_headers, score_methods
+from benchmarks.chapters_bench import automatic_boundaries, headed_episodes, hidden_headers, loadable_episodes, score_methods
 from clipper.chapters import derive_chapters, episode_end_sec, fit_youtube
 from clipper.formats import youtube_chapters
-from clipper.segmentation import MIN_CHAPTER_SEC, TITLE_WORDS, _stemmed, automatic_chapters, described_stems
+from clipper.segmentation import (
+    MIN_CHAPTER_SEC,
+    TITLE_WORDS,
+    _asked_first,
+    Vocabulary,
+    _is_term,
+    _stemmed,
+    automatic_chapters,
+    described_stems,
+    same_root,
+)
 from clipper.keywords import Background
 from clipper.textrank import FILLER_WORDS, content_words, noun_stems, stem
 
@@ -167,3 +177,60 @@ def test_a_word_every_episode_says_weighs_less_in_titles():
         titles = [c.title for c in automatic_chapters(plain, episode_end_sec(plain), background)]
         return sum(stem(word) == stem("client") for title in titles for word in content_words(title))
     assert naming(common) < 0.7 * naming(Background())
+
+
+def test_forms_of_one_word_share_a_root_and_other_words_do_not():
+    assert same_root(stem("mentorship"), stem("mentoring")) and same_root(stem("LLMs"), stem("LLM"))
+    assert same_root(stem("agentic"), stem("agents"))
+    assert not same_root(stem("database"), stem("data")) and not same_root(stem("particle"), stem("part"))
+
+
+@pytest.mark.parametrize("slug", ["mentoring-in-tech-how-to-find-and-become-a-mentor", "s23e03-future-of-ai-agents"])
+def test_a_title_says_no_word_twice_in_two_forms(slug):
+    # The mentoring episode said "Mentorship experience mentoring"; the agents one "LLMs: …, LLM".
+    episode = next(e for e in loadable_episodes([PODCAST], DATA / "_people") if e.slug == slug)
+    plain = hidden_headers(episode)
+    for chapter in automatic_chapters(plain, episode_end_sec(plain)):
+        stems = [stem(word) for word in content_words(chapter.title.replace("’s ", " "))]
+        assert not any(same_root(a, b) for i, a in enumerate(stems) for b in stems[i + 1:]), chapter.title
+
+
+def test_a_key_phrase_takes_an_s_on_its_last_word_only():
+    # "Agent follows principles" (a verb between two nouns) titled a chapter of the agents episode.
+    titles = _titles("s23e03-future-of-ai-agents")
+    assert not any("follows" in title.split(": ")[0].casefold() for title in titles), titles
+    said = frozenset("post posts focus follow follows sales data talks talk club".split())
+    vocabulary = Vocabulary(frozenset(), frozenset(), frozenset(), said)
+    assert not _is_term(["posts", "focus"], vocabulary) and _is_term(["sales", "data"], vocabulary)
+    assert _is_term(["Data", "Talks", "Club"], vocabulary), "a name's words are its own"
+
+
+def test_a_key_phrase_is_shown_in_the_form_the_chapter_says_most():
+    # Two forms of one stem score the same: "Industrial: interviews, …" was chosen by the alphabet
+    # where the chapter says "industry" (the academia-to-industry episode).
+    titles = _titles("001_e4d990a6fba344ba")
+    assert not any(title.startswith("Industrial") for title in titles) and any(title.startswith("Industry: ") for title in titles), titles
+
+
+def test_the_phrase_the_hosts_opening_question_names_leads_when_among_the_best():
+    # "Do you have any book or other resources that you want to recommend to the listeners?"
+    titles = _titles("how-to-grow-your-ml-engineering-career")
+    assert titles[-1].startswith("Resource"), titles[-1]
+    asked = frozenset(stem(word) for word in content_words("Any book or other resources to recommend?"))
+    assert _asked_first(["software engineer", "resources", "learning"], asked)[0] == "resources"
+    assert _asked_first(["software engineer", "learning", "code", "resources"], asked)[0] == "software engineer"
+
+
+def test_no_title_opens_with_a_guests_name():
+    # "Semelman: manager, joining, LinkedIn" titled the last chapter of the manager episode.
+    titles = _titles("004_3906d015fbf49c7b")
+    assert not any("Semelman" in title for title in titles[1:]), titles
+
+
+@pytest.mark.parametrize("slug", ["s23e03-future-of-ai-agents", "dataops-automation-and-reliable-data-pipelines"])
+def test_a_question_title_makes_sense_alone(slug):
+    # "Can you tell us more about these multi agent systems?": these what? The chapter's key phrase
+    # titles it instead.
+    questions = [title for title in _titles(slug) if title.endswith("?")]
+    pointing = {"this", "these", "those", "it", "they", "them"}
+    assert not any(pointing & set(re.findall(r"[\w']+", question.casefold())) for question in questions), questions
