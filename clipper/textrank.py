@@ -26,7 +26,7 @@ pretty gonna wanna gotta got get gets getting go goes going went come comes comi
 tell told see seen look looking want wanted way ways something anything everything nothing someone
 somebody people person good great nice cool sure much many also still even already always usually
 probably definitely exactly obviously anyway totally able make makes made making take takes took
-need needs work works question questions answer time times today day year years one two three
+need needs work works question questions answer time times today day year years one two three bunch
 chuckles laughs laughter laughing inaudible crosstalk cross talk agrees smiles sighs
 essentially honestly generally typically specifically personally eventually especially absolutely seriously kinda
 working worked different start started starting help helps helped try tried trying ask asked asking talk talked talking
