@@ -28,7 +28,7 @@ from .errors import ChapterError, ClipperError
 from .caption_timing import Speech
 from .ffmpeg import (
     Loudness, MediaInfo, chosen_ffmpeg, detect_speech_and_loudness, parse_loudness_summaries, read_gray_frames,
-    read_media_info, run_ffmpeg, verify_media,
+    read_media_info, remember_media_info, run_ffmpeg, verify_media,
 )
 from .tiles import (
     GrayFrames, Sides, Tiles, Turn, assign_sides, find_tiles, parse_tiles, resolve_tiles, speaker_shots, tile_motion,
@@ -139,8 +139,11 @@ def choose_spans(episode: Episode, options: CutOptions) -> list[ClipSpan]:
             for index, chapter in select_chapters(choices, wanted)]
 
 
-def cut_clips(episode: Episode, options: CutOptions, on_event: Events = lambda message: None) -> CutReport:
-    """Cut every chosen clip; a failure in one is reported and the others still finish.
+def cut_clips(episode: Episode, options: CutOptions, on_event: Events = lambda message: None,
+              meanwhile: Callable[[], object] = lambda: None) -> CutReport:
+    """Cut every chosen clip; a failure in one is reported and the others still finish. `meanwhile`
+    runs on a thread of its own while the clips are encoded (when any is): Python work, such as the
+    review's notes, done while the clips' ffmpegs run; what it raises is left to its own result.
 
     The clips folder is locked for the run: a second run into it at the same time stops at once.
     """
@@ -151,10 +154,11 @@ def cut_clips(episode: Episode, options: CutOptions, on_event: Events = lambda m
         resolve_tiles(parse_tiles(options.tiles), speaker_names(episode))
     folder = options.out_dir / episode.slug / "clips"
     with folder_lock(folder):
-        return _cut_spans(episode, spans, folder, options, on_event)
+        return _cut_spans(episode, spans, folder, options, on_event, meanwhile)
 
 
-def _cut_spans(episode: Episode, spans: list[ClipSpan], folder: Path, options: CutOptions, on_event: Events) -> CutReport:
+def _cut_spans(episode: Episode, spans: list[ClipSpan], folder: Path, options: CutOptions, on_event: Events,
+               meanwhile: Callable[[], object]) -> CutReport:
     from .templating import make_environment
 
     jobs = list(zip(spans, clip_names(spans, options)))
@@ -168,7 +172,9 @@ def _cut_spans(episode: Episode, spans: list[ClipSpan], folder: Path, options: C
     if not todo:
         return CutReport("nothing to cut: every clip is up to date", tuple(results))
     in_turn = _sources_in_turn(episode, options, [(s.start_sec, s.end_sec) for s, _ in todo], folder, on_event)
-    made, description = _encode_as_fetched(episode, todo, in_turn, folder, options, stamps, environment, on_event)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="clipper-meanwhile") as side:
+        side.submit(meanwhile)
+        made, description = _encode_as_fetched(episode, todo, in_turn, folder, options, stamps, environment, on_event)
     order = {name: i for i, (_, name) in enumerate(jobs)}
     return CutReport(description, tuple(sorted(results + made, key=lambda r: order[r.name])))
 
@@ -304,6 +310,7 @@ def run_clip_job(job: ClipJob, environment, on_event: Events = lambda message: N
         cut = levelled_sound(span, speech, heard, cut)
         cues = cues_of(heard, span)
         media, made = _make_media(episode, span, job.name, job.folder, cut, cues, options, environment, info, on_event)
+        remember_media_info(media[-1], made)  # as checked: the review page reads it without ffmpeg
         _write_texts(episode, span, job.name, job.folder, cues, media[0].name, environment)
         warnings = _platform_warnings(media[-1], made, span.duration_sec, options)
         mark_clip_done(job.folder, job.name, job.stamp)

@@ -373,17 +373,38 @@ def read_media_info(path: str | Path) -> MediaInfo:
     A local file is read once while it is unchanged (same size and time): opening a long
     recording costs ffmpeg about half a second, and every clip cut from it asks.
     """
+    key = _file_key(path)
+    if key is None:
+        return _probe_media(str(path))
+    known = _KNOWN_MEDIA.get(key)
+    if known is None:
+        known = _probe_media(str(path))
+        remember_media_info(path, known)
+    return known
+
+
+def remember_media_info(path: str | Path, info: MediaInfo) -> None:
+    """What the file at `path`, as it is now, holds: read_media_info answers it without running
+    ffmpeg (a clip just made and checked by verify_media is not read again for the review page)."""
+    key = _file_key(path)
+    if key is not None:
+        _KNOWN_MEDIA.pop(key, None)
+        _KNOWN_MEDIA[key] = info
+        while len(_KNOWN_MEDIA) > _KNOWN_MEDIA_MAX:
+            _KNOWN_MEDIA.pop(next(iter(_KNOWN_MEDIA)), None)  # the oldest
+
+
+_KNOWN_MEDIA: dict[tuple, MediaInfo] = {}
+_KNOWN_MEDIA_MAX = 64
+
+
+def _file_key(path: str | Path) -> tuple | None:
+    """A file as it is (its absolute path, size and time) and the ffmpeg reading it; None when unseen."""
     try:
         stat = os.stat(path)
     except (OSError, ValueError):
-        return _probe_media(str(path))
-    return _probe_unchanged(str(path), os.path.abspath(path), stat.st_size, stat.st_mtime_ns, find_ffmpeg())
-
-
-@lru_cache(maxsize=64)
-def _probe_unchanged(path: str, *file_and_ffmpeg: object) -> MediaInfo:
-    """_probe_media, once for a file as it is (its absolute path, size and time) and an ffmpeg."""
-    return _probe_media(path)
+        return None
+    return os.path.abspath(path), stat.st_size, stat.st_mtime_ns, find_ffmpeg()
 
 
 def _probe_media(path: str) -> MediaInfo:
