@@ -17,7 +17,7 @@ from clipper.cli import main
 from clipper.errors import ToolError
 from clipper.ffmpeg import (
     CAPABILITIES, ENVIRONMENT_VARIABLE, Origin, chosen_ffmpeg, default_candidates, ffmpeg_failure,
-    failure_hint, probe_ffmpeg, run_ffmpeg, use_ffmpeg,
+    MediaInfo, failure_hint, probe_ffmpeg, read_media_info, remember_media_info, run_ffmpeg, use_ffmpeg,
 )
 
 from .conftest import FFMPEGS
@@ -190,3 +190,13 @@ def test_a_usable_ffmpeg_on_path_is_the_only_one_asked(tmp_path, monkeypatch):
     probe_ffmpeg.cache_clear()
     assert chosen_ffmpeg().path == str(wrapper)
     assert probe_ffmpeg.cache_info().misses == 1  # the wheel's, also found, was not probed
+
+
+def test_a_file_remembered_as_checked_is_not_read_again_until_it_changes(tmp_path):
+    made = tmp_path / "clip.mp4"
+    made.write_bytes(b"not media at all")
+    remember_media_info(made, MediaInfo(30.0, "h264", 1280, 720))
+    assert read_media_info(made) == MediaInfo(30.0, "h264", 1280, 720)  # ffmpeg would have refused it
+    made.write_bytes(b"not media, changed")
+    with pytest.raises(ToolError, match="cannot read media"):
+        read_media_info(made)
