@@ -297,40 +297,50 @@ class ClipJob:
 
 def run_clip_job(job: ClipJob, environment, on_event: Events = lambda message: None) -> ClipResult:  # noqa: ANN001
     """Make one clip's files: listen to it, snap its ends, encode, check, write its texts, stamp it."""
-    episode, span, options = job.episode, job.span, job.options
+    span = job.span
     try:
-        source, offset = job.sources.locate(span.start_sec, span.end_sec)
-        info = read_media_info(source.path)
-        speech, loudness = speech_heard(str(source.path), offset, span) if info.has_audio else (None, None)
-        if speech and not options.exact:
-            span = snap_to_speech(span, speech.voiced, speech.levels)
-            source, offset = job.sources.locate(span.start_sec, span.end_sec)
-        cut = ClipCut(str(source.path), offset, span.duration_sec, "", has_audio=info.has_audio, loudness=loudness)
-        heard = heard_words(episode, span, episode_end_sec(episode) or span.end_sec, speech)
-        cut = levelled_sound(span, speech, heard, cut)
-        cues = cues_of(heard, span)
-        media, made = _make_media(episode, span, job.name, job.folder, cut, cues, options, environment, info, on_event)
-        remember_media_info(media[-1], made)  # as checked: the review page reads it without ffmpeg
-        _write_texts(episode, span, job.name, job.folder, cues, media[0].name, environment)
-        warnings = _platform_warnings(media[-1], made, span.duration_sec, options)
-        mark_clip_done(job.folder, job.name, job.stamp)
-        files = tuple(str(job.folder / f) for f in _files(job.name, options))
-        return ClipResult(job.name, span.title, "written", span.start_sec, span.end_sec, files, tuple(warnings))
+        with tempfile.TemporaryDirectory(prefix="clipper-heard-") as heard_dir:
+            return _run_clip_job(job, environment, on_event, Path(heard_dir) / "sound.wav")
     except ClipperError as exc:
         return ClipResult(job.name, span.title, "failed", span.start_sec, span.end_sec, error=exc.message)
+
+
+def _run_clip_job(job: ClipJob, environment, on_event: Events, decoded: Path) -> ClipResult:  # noqa: ANN001
+    """run_clip_job; the listening pass keeps the sound it decoded in `decoded`, for the sound's own passes."""
+    episode, span, options = job.episode, job.span, job.options
+    source, offset = job.sources.locate(span.start_sec, span.end_sec)
+    info = read_media_info(source.path)
+    speech, loudness = speech_heard(str(source.path), offset, span, decoded) if info.has_audio else (None, None)
+    if speech and not options.exact:
+        span = snap_to_speech(span, speech.voiced, speech.levels)
+        source, offset = job.sources.locate(span.start_sec, span.end_sec)
+    cut = ClipCut(str(source.path), offset, span.duration_sec, "", has_audio=info.has_audio, loudness=loudness)
+    if speech:  # the snapped span lies inside what was heard (snapping reaches less than its margins)
+        cut = replace(cut, sound=str(decoded), sound_offset_sec=round(span.start_sec - speech.start_sec, 3))
+    heard = heard_words(episode, span, episode_end_sec(episode) or span.end_sec, speech)
+    cut = levelled_sound(span, speech, heard, cut)
+    cues = cues_of(heard, span)
+    media, made = _make_media(episode, span, job.name, job.folder, cut, cues, options, environment, info, on_event)
+    remember_media_info(media[-1], made)  # as checked: the review page reads it without ffmpeg
+    _write_texts(episode, span, job.name, job.folder, cues, media[0].name, environment)
+    warnings = _platform_warnings(media[-1], made, span.duration_sec, options)
+    mark_clip_done(job.folder, job.name, job.stamp)
+    files = tuple(str(job.folder / f) for f in _files(job.name, options))
+    return ClipResult(job.name, span.title, "written", span.start_sec, span.end_sec, files, tuple(warnings))
 
 
 # --- captions timed to the voice (helper "captions"): the speech heard around the clip ---------
 SPEECH_CONTEXT_SEC = 3.0  # heard on each side of the clip, so a line that begins outside it is placed right
 
 
-def speech_heard(source: str, offset_sec: float, span: ClipSpan) -> tuple[Speech, Loudness | None]:
+def speech_heard(source: str, offset_sec: float, span: ClipSpan, decoded: Path | None = None) -> tuple[Speech, Loudness | None]:
     """The voiced stretches of the source around the clip (`offset_sec` in the source is the span's
-    start), and the loudness of the clip itself, heard in one pass.
+    start), and the loudness of the clip itself, heard in one pass; the sound heard (from the
+    returned Speech's start to its end) kept in the WAV `decoded`, when given.
     """
     before = min(SPEECH_CONTEXT_SEC, offset_sec)
     voiced, levels, loudness = detect_speech_and_loudness(source, offset_sec - before, span.duration_sec + before + SPEECH_CONTEXT_SEC,
-                                                          LOUDNESS_SCAN, before, span.duration_sec)
+                                                          LOUDNESS_SCAN, before, span.duration_sec, decoded)
     origin = span.start_sec - before
     speech = Speech(origin, span.end_sec + SPEECH_CONTEXT_SEC, tuple((origin + start, origin + end) for start, end in voiced),
                     tuple((origin + time, level) for time, level in levels))

@@ -141,6 +141,9 @@ def chosen_ffmpeg() -> Ffmpeg:
     named += [(os.environ[ENVIRONMENT_VARIABLE], Origin.ENVIRONMENT)] if os.environ.get(ENVIRONMENT_VARIABLE) else []
     if named:
         return _checked(probe_ffmpeg(*named[0]))
+    on_path = shutil.which("ffmpeg")
+    if on_path and not (found := probe_ffmpeg(on_path, Origin.PATH)).problem:
+        return found  # the wheel is not looked for: importing it and its check of its binary cost 0.05-0.1 s
     candidates = default_candidates()
     if not candidates:
         raise ToolError("ffmpeg was not found on PATH nor in the imageio-ffmpeg package", _INSTALL_HINT)
@@ -545,15 +548,17 @@ def speech_levels_args(path: str | Path, start_sec: float, duration_sec: float) 
 
 
 def audio_analysis_args(path: str | Path, start_sec: float, duration_sec: float, measure: str,
-                        measure_from_sec: float, measure_sec: float) -> list[str]:
+                        measure_from_sec: float, measure_sec: float, decoded: Path | None = None) -> list[str]:
     """One pass over the audio from `start_sec`: the speech band's levels (as speech_levels_args), and
     the filter `measure` (one that prints its figures, such as loudnorm's first pass) over the
-    stretch from `measure_from_sec` (seconds into the pass) lasting `measure_sec`.
+    stretch from `measure_from_sec` (seconds into the pass) lasting `measure_sec`; and, when asked,
+    the sound as decoded, into the WAV `decoded` (32-bit float: as the decoder gives it).
     """
     graph = (f"[0:a]asplit=2[speech][measured];[speech]{_SPEECH_CHAIN}[levels];[measured]atrim="
              f"start={measure_from_sec:.3f}:duration={measure_sec:.3f},asetpts=PTS-STARTPTS,{measure}[figures]")
+    kept = ["-map", "0:a:0", "-c:a", "pcm_f32le", "-f", "wav", "-y", str(decoded)] if decoded else []
     return ["-ss", f"{start_sec:.3f}", "-t", f"{duration_sec:.3f}", "-i", input_argument(path), "-filter_complex", graph,
-            "-map", "[levels]", "-f", "null", "-", "-map", "[figures]", "-f", "null", "-"]
+            "-map", "[levels]", "-f", "null", "-", "-map", "[figures]", "-f", "null", "-", *kept]
 
 
 def parse_speech_levels(text: str) -> tuple[tuple[float, float], ...]:
@@ -578,12 +583,14 @@ def detect_speech(path: str | Path, start_sec: float, duration_sec: float) -> tu
 
 
 def detect_speech_and_loudness(path: str | Path, start_sec: float, duration_sec: float, measure: str, measure_from_sec: float,
-                               measure_sec: float) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...], Loudness | None]:
+                               measure_sec: float, decoded: Path | None = None
+                               ) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...], Loudness | None]:
     """detect_speech, the levels it was found in (as parse_speech_levels) and the loudness (`measure`:
-    an `ebur128=peak=true`, over its own stretch), in one run of ffmpeg."""
+    an `ebur128=peak=true`, over its own stretch), in one run of ffmpeg (which also keeps the sound
+    it decoded in `decoded`, when given)."""
     from .caption_timing import voiced_intervals
 
-    stderr = run_ffmpeg(audio_analysis_args(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec),
+    stderr = run_ffmpeg(audio_analysis_args(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec, decoded),
                         what="listening to the clip (speech and loudness)")
     levels = parse_speech_levels(stderr)
     return voiced_intervals(levels), levels, parse_ebur128_report(stderr)

@@ -200,3 +200,11 @@ def test_a_file_remembered_as_checked_is_not_read_again_until_it_changes(tmp_pat
     made.write_bytes(b"not media, changed")
     with pytest.raises(ToolError, match="cannot read media"):
         read_media_info(made)
+
+
+def test_an_ffmpeg_fit_on_path_is_chosen_without_importing_the_wheel():
+    """The wheel is the fallback: importing it (and its own check of its binary) costs every cut 0.05-0.1 s."""
+    environment = {name: value for name, value in os.environ.items() if name != ENVIRONMENT_VARIABLE}
+    asked = "import sys; from clipper.ffmpeg import chosen_ffmpeg; print(chosen_ffmpeg().origin.name, 'imageio_ffmpeg' in sys.modules)"
+    said = subprocess.run([sys.executable, "-c", asked], capture_output=True, text=True, check=True, env=environment).stdout
+    assert said.split() == ["PATH", "False"]
