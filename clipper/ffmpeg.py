@@ -548,17 +548,19 @@ def speech_levels_args(path: str | Path, start_sec: float, duration_sec: float) 
 
 
 def audio_analysis_args(path: str | Path, start_sec: float, duration_sec: float, measure: str,
-                        measure_from_sec: float, measure_sec: float, decoded: Path | None = None) -> list[str]:
+                        measure_from_sec: float, measure_sec: float, decoded: Path | None = None,
+                        also: tuple[str, ...] = ()) -> list[str]:
     """One pass over the audio from `start_sec`: the speech band's levels (as speech_levels_args), and
     the filter `measure` (one that prints its figures, such as loudnorm's first pass) over the
     stretch from `measure_from_sec` (seconds into the pass) lasting `measure_sec`; and, when asked,
-    the sound as decoded, into the WAV `decoded` (32-bit float: as the decoder gives it).
+    the sound as decoded, into the WAV `decoded` (32-bit float: as the decoder gives it), and the
+    outputs `also` (argv) of the same input.
     """
     graph = (f"[0:a]asplit=2[speech][measured];[speech]{_SPEECH_CHAIN}[levels];[measured]atrim="
              f"start={measure_from_sec:.3f}:duration={measure_sec:.3f},asetpts=PTS-STARTPTS,{measure}[figures]")
     kept = ["-map", "0:a:0", "-c:a", "pcm_f32le", "-f", "wav", "-y", str(decoded)] if decoded else []
     return ["-ss", f"{start_sec:.3f}", "-t", f"{duration_sec:.3f}", "-i", input_argument(path), "-filter_complex", graph,
-            "-map", "[levels]", "-f", "null", "-", "-map", "[figures]", "-f", "null", "-", *kept]
+            "-map", "[levels]", "-f", "null", "-", "-map", "[figures]", "-f", "null", "-", *kept, *also]
 
 
 def parse_speech_levels(text: str) -> tuple[tuple[float, float], ...]:
@@ -588,12 +590,19 @@ def detect_speech_and_loudness(path: str | Path, start_sec: float, duration_sec:
     """detect_speech, the levels it was found in (as parse_speech_levels) and the loudness (`measure`:
     an `ebur128=peak=true`, over its own stretch), in one run of ffmpeg (which also keeps the sound
     it decoded in `decoded`, when given)."""
+    return listen(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec, decoded)[:3]
+
+
+def listen(path: str | Path, start_sec: float, duration_sec: float, measure: str, measure_from_sec: float,
+           measure_sec: float, decoded: Path | None = None, also: tuple[str, ...] = ()
+           ) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...], Loudness | None, str]:
+    """detect_speech_and_loudness, with the outputs `also` of the same pass, and what ffmpeg said."""
     from .caption_timing import voiced_intervals
 
-    stderr = run_ffmpeg(audio_analysis_args(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec, decoded),
+    stderr = run_ffmpeg(audio_analysis_args(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec, decoded, also),
                         what="listening to the clip (speech and loudness)")
     levels = parse_speech_levels(stderr)
-    return voiced_intervals(levels), levels, parse_ebur128_report(stderr)
+    return voiced_intervals(levels), levels, parse_ebur128_report(stderr), stderr
 
 
 _SUMMARY_LOUDNESS = re.compile(r"\[Parsed_ebur128_(\d+) @ [^\]]*\] Summary:\s+Integrated loudness:\s+I:\s+(-?[\d.]+) LUFS")
