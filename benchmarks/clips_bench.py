@@ -460,9 +460,9 @@ code = main(sys.argv[1:])
 print(json.dumps([code, imported, time.perf_counter() - begun, events]))
 """
 # What each ffmpeg run of a smart cut does, told by its argv (the first that matches).
-_STEPS = (("framecrc", "keyframes listed (packets, parameter sets)"), ("sps-id", "head encoded (x264)"),
-          ("-framerate", "head wrapped as MP4"), ("concat", "head and copy joined, with the sound"),
-          ("asplit=2[speech]", "listening (speech, loudness; the sound kept as WAV)"), ("ebur128", "limiter's probe"),
+_STEPS = (("asplit=2[speech]", "listening (speech, loudness; the sound kept as WAV; the video's packets listed)"),
+          ("framecrc", "keyframes listed (packets, parameter sets)"), ("sps-id", "head encoded (x264)"),
+          ("-framerate", "head wrapped as MP4"), ("concat", "head and copy joined, with the sound"), ("ebur128", "limiter's probe"),
           ("aac", "sound encoded (AAC)"), ("-c copy -f null", "clip checked"), ("-version", "an ffmpeg asked its version"))
 
 
