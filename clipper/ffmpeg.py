@@ -381,9 +381,40 @@ def read_media_info(path: str | Path) -> MediaInfo:
         return _probe_media(str(path))
     known = _KNOWN_MEDIA.get(key)
     if known is None:
-        known = _probe_media(str(path))
+        reading = _READING.pop(key, None)
+        known = reading.result() if reading else _probe_media(str(path))
         remember_media_info(path, known)
     return known
+
+
+def read_media_info_ahead(path: str | Path) -> None:
+    """Start reading a local file's facts on a thread of its own, while clipper starts up: the
+    read_media_info that asks for them later waits for that reading instead of running ffmpeg
+    again. Nothing is said here of a file that cannot be read: the later read says it."""
+    import concurrent.futures
+    import threading
+
+    if not os.path.isfile(path):  # a pipe would hold ffmpeg; what is not a file is said later
+        return
+    try:
+        key = _file_key(path)
+    except ToolError:  # no ffmpeg: said by what runs it
+        return
+    if key is None or key in _KNOWN_MEDIA or key in _READING:
+        return
+    reading: concurrent.futures.Future[MediaInfo] = concurrent.futures.Future()
+    _READING[key] = reading
+
+    def read() -> None:
+        try:
+            reading.set_result(_probe_media(str(path)))
+        except Exception as exc:  # noqa: BLE001 - handed to whoever asks
+            reading.set_exception(exc)
+
+    threading.Thread(target=read, name="clipper-read-ahead", daemon=True).start()
+
+
+_READING: dict = {}  # a file's key (_file_key): the concurrent.futures.Future of its reading ahead
 
 
 def remember_media_info(path: str | Path, info: MediaInfo) -> None:

@@ -208,3 +208,21 @@ def test_an_ffmpeg_fit_on_path_is_chosen_without_importing_the_wheel():
     asked = "import sys; from clipper.ffmpeg import chosen_ffmpeg; print(chosen_ffmpeg().origin.name, 'imageio_ffmpeg' in sys.modules)"
     said = subprocess.run([sys.executable, "-c", asked], capture_output=True, text=True, check=True, env=environment).stdout
     assert said.split() == ["PATH", "False"]
+
+
+def test_a_file_read_ahead_is_read_once_by_ffmpeg(tmp_path, monkeypatch):
+    """`clipper cut` reads its local source's facts while it starts up; the later read waits for that one."""
+    import clipper.ffmpeg as ffmpeg_module
+    from clipper.ffmpeg import read_media_info_ahead
+
+    source = tmp_path / "tone.m4a"
+    run_ffmpeg(["-y", "-f", "lavfi", "-i", "sine=d=2", "-c:a", "aac", str(source)], what="making a tone")
+    probed: list[str] = []
+    probe = ffmpeg_module._probe_media
+    monkeypatch.setattr(ffmpeg_module, "_probe_media", lambda path: probed.append(path) or probe(path))
+    read_media_info_ahead(source)
+    read_media_info_ahead(source)  # asked twice: still one reading
+    info = read_media_info(source)
+    assert probed == [str(source)] and info.has_audio and not info.has_video and 1.9 < (info.duration_sec or 0) < 2.2
+    read_media_info_ahead(tmp_path)  # not a file: nothing read
+    assert probed == [str(source)]
