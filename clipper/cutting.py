@@ -320,7 +320,8 @@ def _run_clip_job(job: ClipJob, environment, on_event: Events, decoded: Path) ->
         span = snap_to_speech(span, speech.voiced, speech.levels)
         source, offset = job.sources.locate(span.start_sec, span.end_sec)
     cut = ClipCut(str(source.path), offset, span.duration_sec, "", has_audio=info.has_audio, loudness=loudness)
-    if speech:  # the snapped span lies inside what was heard (snapping reaches less than its margins)
+    if speech and speech.start_sec <= span.start_sec:  # the clip's sound inside what was heard (snapping
+        # reaches less than the margins, but a clip at the very start of its file may reach before them)
         cut = replace(cut, sound=str(decoded), sound_offset_sec=round(span.start_sec - speech.start_sec, 3))
     heard = heard_words(episode, span, episode_end_sec(episode) or span.end_sec, speech)
     cut = levelled_sound(span, speech, heard, cut)
