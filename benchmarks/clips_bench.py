@@ -11,6 +11,7 @@ The video (test picture and a beeping tone) is made once and kept in benchmarks/
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import resource
@@ -77,6 +78,7 @@ def clips_report() -> str:
     with tempfile.TemporaryDirectory(prefix="clipper-bench-clips-") as work:
         speed = speed_rows(video, Path(work))
         steps = step_rows(video)
+        timeline = smart_cut_timeline_rows(video, Path(work))
         fetching, agree = fetch_rows(video, Path(work))
         at_once = jobs_rows(video, Path(work))
     command = _shown_argv(cut_argv(_shown(VIDEO), "OUT", *SPAN))
@@ -100,6 +102,13 @@ def clips_report() -> str:
         "| step | way | wall time | figure |",
         "|---|---|---|---|",
         *steps,
+        "",
+        f"Where one 16:9 smart cut's time goes (`{_shown_argv(cut_argv(_shown(VIDEO), 'OUT', *SPAN, *SMART_CUT))}` in a "
+        f"fresh process; seconds from its start; the run of median length of {RUNS + 1}):",
+        "",
+        "| step | begins | ends | thread |",
+        "|---|---|---|---|",
+        *timeline,
         "",
         "3 clips of the one-hour video over HTTP:",
         "",
@@ -232,10 +241,11 @@ def m4a_seconds(video: Path) -> float:
     episode = load_episode(EPISODE)
     span, = choose_spans(episode, CutOptions(str(EPISODE), start_sec=span_start, end_sec=span_end, audio_only=True))
     with tempfile.TemporaryDirectory(prefix="clipper-bench-m4a-") as work:
-        output = Path(work) / "clip.m4a"
+        output, decoded = Path(work) / "clip.m4a", Path(work) / "sound.wav"
         start = time.perf_counter()
-        _, loudness = speech_heard(str(video), span_start, span)
-        cut = limited_sound(ClipCut(str(video), span_start, SPAN_SEC, str(output), loudness=loudness))
+        speech, loudness = speech_heard(str(video), span_start, span, decoded)
+        cut = limited_sound(ClipCut(str(video), span_start, SPAN_SEC, str(output), loudness=loudness, sound=str(decoded),
+                                    sound_offset_sec=span_start - speech.start_sec))
         run_ffmpeg(audio_args(cut), what="cutting the audio again")
         verify_media(output, SPAN_SEC, False, True, "the audio")
         return time.perf_counter() - start
@@ -426,3 +436,52 @@ def _shown(path: Path) -> str:
 
 def _ffmpeg(*args: str) -> None:
     subprocess.run([find_ffmpeg(), "-nostdin", "-v", "error", "-y", *args], check=True)
+
+
+# --- where one smart cut's time goes (helper "fastcut") -----------------------------------------
+SMART_CUT = ("--aspect", "16:9", "--no-captions", "--no-title")
+_TIMED_CUT = """
+import json, subprocess, sys, threading, time
+begun = time.perf_counter()
+events, started, waited = [], subprocess.Popen.__init__, subprocess.Popen.wait
+def start(self, args, *rest, **options):
+    self.began = time.perf_counter()
+    started(self, args, *rest, **options)
+def wait(self, *rest, **options):
+    status = waited(self, *rest, **options)
+    if not getattr(self, "seen", False):
+        self.seen = True
+        events.append([self.began - begun, time.perf_counter() - begun, threading.current_thread().name, list(map(str, self.args))])
+    return status
+subprocess.Popen.__init__, subprocess.Popen.wait = start, wait
+from clipper.cli import main
+imported = time.perf_counter() - begun
+code = main(sys.argv[1:])
+print(json.dumps([code, imported, time.perf_counter() - begun, events]))
+"""
+# What each ffmpeg run of a smart cut does, told by its argv (the first that matches).
+_STEPS = (("asplit=2[speech]", "listening (speech, loudness; the sound kept as WAV; the video's packets listed)"),
+          ("framecrc", "keyframes listed (packets, parameter sets)"), ("sps-id", "head encoded (x264)"),
+          ("-framerate", "head wrapped as MP4"), ("concat", "head and copy joined, with the sound"), ("ebur128", "limiter's probe"),
+          ("aac", "sound encoded (AAC)"), ("-c copy -f null", "clip checked"), ("-version", "an ffmpeg asked its version"))
+
+
+def smart_cut_timeline_rows(video: Path, work: Path) -> list[str]:
+    """One 16:9 smart cut (no title) in a fresh clipper process, its ffmpeg runs timed from the
+    process's start (imports included): the run of median length of RUNS + 1."""
+    runs = []
+    for _ in range(RUNS + 1):
+        out = Path(tempfile.mkdtemp(dir=work))
+        argv = [sys.executable, "-c", _TIMED_CUT, *cut_argv(str(video), str(out), *SPAN, *SMART_CUT)[1:]]
+        done = subprocess.run(argv, capture_output=True, text=True, check=True, cwd=ROOT)
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    code, imported, total, events = sorted(runs, key=lambda run: run[2])[len(runs) // 2]
+    rows = [f"| clipper's imports | 0.00 | {imported:.2f} | main |"]
+    rows += [f"| {_step_of(argv)} | {begun:.2f} | {ended:.2f} | {thread} |" for begun, ended, thread, argv in sorted(events)]
+    return rows + [f"| the process ends (exit status {code}) | | {total:.2f} | |"]
+
+
+def _step_of(argv: list[str]) -> str:
+    said = " ".join(argv)
+    return next((step for key, step in _STEPS if key in said), "a file read (`ffmpeg -i`)" if argv[-2] == "-i" else said[:60])
+# --- end of where one smart cut's time goes ---------------------------------------------------

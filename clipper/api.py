@@ -269,9 +269,10 @@ def cut_clips(options: CutOptions, on_event: Callable[[str], None] = lambda mess
         use_ffmpeg(options.ffmpeg)
     chosen_ffmpeg()  # checked before anything else: what it lacks is said first
     episode = load_episode(options.episode, options.people_dir)
-    report = cut(episode, options, on_event)
+    notes: list[ShowNotes] = []  # made while the clips are encoded; again here if that failed
+    report = cut(episode, options, on_event, meanwhile=lambda: notes.append(build_show_notes(episode)))
     if any(result.status != "unchanged" for result in report.results):
-        refresh_review(build_show_notes(episode), options.out_dir, options.templates_dir)
+        refresh_review(notes[0] if notes else build_show_notes(episode), options.out_dir, options.templates_dir)
     return report
 
 

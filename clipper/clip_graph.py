@@ -73,6 +73,10 @@ class ClipCut:
     output: str
     has_audio: bool = True  # False: the source has no sound, the clip gets silence
     loudness: Loudness | None = None  # measured by a first pass (LOUDNESS_SCAN): one linear gain
+    # The sound alone, as the listening pass decoded it (a WAV around the clip), and where the clip
+    # starts in it: the sound's own passes read it, not the source's index and packets again. "": the source.
+    sound: str = ""
+    sound_offset_sec: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -205,8 +209,13 @@ def _with_text_layer(video, text_layer: Path, boxes: tuple[TextBox, ...]):  # no
 
 def audio_args(cut: ClipCut) -> list[str]:
     """The clip's audio alone, loudness-normalised, as AAC in .m4a."""
-    clip = ffmpeg.input(input_argument(cut.source), ss=f"{cut.offset_sec:.3f}", t=f"{cut.duration_sec:.3f}")
-    return _compile(ffmpeg.output(_normalised(clip.audio, cut.loudness), cut.output, vn=None, **_AUDIO_ENCODE))
+    return _compile(ffmpeg.output(_normalised(_sound_of(cut), cut.loudness), cut.output, vn=None, **_AUDIO_ENCODE))
+
+
+def _sound_of(cut: ClipCut):  # noqa: ANN202
+    """The clip's sound: from the listening pass's WAV when there is one, else from the source."""
+    source, offset = (cut.sound, cut.sound_offset_sec) if cut.sound else (cut.source, cut.offset_sec)
+    return ffmpeg.input(input_argument(source), ss=f"{offset:.3f}", t=f"{cut.duration_sec:.3f}").audio
 
 
 # The loudness heard by the listening pass: ebur128 gives loudnorm's first-pass figures (the same
@@ -418,8 +427,7 @@ def loudness_probe_args(cut: ClipCut, gains_db: tuple[float, ...]) -> list[str]:
     """The clip's audio made as `_normalised` makes it, once for each overall gain, each measured by
     ebur128 (ffmpeg.parse_loudness_summaries): how loud the limiter leaves it at each gain. Not
     oversampled: the loudness the limiter takes off is the same within 0.1 LU, at a third of the cost."""
-    clip = ffmpeg.input(input_argument(cut.source), ss=f"{cut.offset_sec:.3f}", t=f"{cut.duration_sec:.3f}")
-    levelled = _levelled(clip.audio, cut.loudness.stretch_gains if cut.loudness else ()).asplit()
+    levelled = _levelled(_sound_of(cut), cut.loudness.stretch_gains if cut.loudness else ()).asplit()
     outputs = [ffmpeg.output(_limited(levelled[i], gain, oversampled=False).filter("ebur128"), "-", f="null")
                for i, gain in enumerate(gains_db)]
     return _compile(ffmpeg.merge_outputs(*outputs))

@@ -27,8 +27,8 @@ from .clips import (
 from .errors import ChapterError, ClipperError
 from .caption_timing import Speech
 from .ffmpeg import (
-    Loudness, MediaInfo, chosen_ffmpeg, detect_speech_and_loudness, parse_loudness_summaries, read_gray_frames,
-    read_media_info, run_ffmpeg, verify_media,
+    Loudness, MediaInfo, chosen_ffmpeg, listen, parse_loudness_summaries, read_gray_frames,
+    read_media_info, remember_media_info, run_ffmpeg, verify_media,
 )
 from .tiles import (
     GrayFrames, Sides, Tiles, Turn, assign_sides, find_tiles, parse_tiles, resolve_tiles, speaker_shots, tile_motion,
@@ -139,8 +139,11 @@ def choose_spans(episode: Episode, options: CutOptions) -> list[ClipSpan]:
             for index, chapter in select_chapters(choices, wanted)]
 
 
-def cut_clips(episode: Episode, options: CutOptions, on_event: Events = lambda message: None) -> CutReport:
-    """Cut every chosen clip; a failure in one is reported and the others still finish.
+def cut_clips(episode: Episode, options: CutOptions, on_event: Events = lambda message: None,
+              meanwhile: Callable[[], object] = lambda: None) -> CutReport:
+    """Cut every chosen clip; a failure in one is reported and the others still finish. `meanwhile`
+    runs on a thread of its own while the clips are encoded (when any is): Python work, such as the
+    review's notes, done while the clips' ffmpegs run; what it raises is left to its own result.
 
     The clips folder is locked for the run: a second run into it at the same time stops at once.
     """
@@ -151,10 +154,11 @@ def cut_clips(episode: Episode, options: CutOptions, on_event: Events = lambda m
         resolve_tiles(parse_tiles(options.tiles), speaker_names(episode))
     folder = options.out_dir / episode.slug / "clips"
     with folder_lock(folder):
-        return _cut_spans(episode, spans, folder, options, on_event)
+        return _cut_spans(episode, spans, folder, options, on_event, meanwhile)
 
 
-def _cut_spans(episode: Episode, spans: list[ClipSpan], folder: Path, options: CutOptions, on_event: Events) -> CutReport:
+def _cut_spans(episode: Episode, spans: list[ClipSpan], folder: Path, options: CutOptions, on_event: Events,
+               meanwhile: Callable[[], object]) -> CutReport:
     from .templating import make_environment
 
     jobs = list(zip(spans, clip_names(spans, options)))
@@ -168,7 +172,9 @@ def _cut_spans(episode: Episode, spans: list[ClipSpan], folder: Path, options: C
     if not todo:
         return CutReport("nothing to cut: every clip is up to date", tuple(results))
     in_turn = _sources_in_turn(episode, options, [(s.start_sec, s.end_sec) for s, _ in todo], folder, on_event)
-    made, description = _encode_as_fetched(episode, todo, in_turn, folder, options, stamps, environment, on_event)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="clipper-meanwhile") as side:
+        side.submit(meanwhile)
+        made, description = _encode_as_fetched(episode, todo, in_turn, folder, options, stamps, environment, on_event)
     order = {name: i for i, (_, name) in enumerate(jobs)}
     return CutReport(description, tuple(sorted(results + made, key=lambda r: order[r.name])))
 
@@ -291,43 +297,78 @@ class ClipJob:
 
 def run_clip_job(job: ClipJob, environment, on_event: Events = lambda message: None) -> ClipResult:  # noqa: ANN001
     """Make one clip's files: listen to it, snap its ends, encode, check, write its texts, stamp it."""
-    episode, span, options = job.episode, job.span, job.options
+    span = job.span
     try:
-        source, offset = job.sources.locate(span.start_sec, span.end_sec)
-        info = read_media_info(source.path)
-        speech, loudness = speech_heard(str(source.path), offset, span) if info.has_audio else (None, None)
-        if speech and not options.exact:
-            span = snap_to_speech(span, speech.voiced, speech.levels)
-            source, offset = job.sources.locate(span.start_sec, span.end_sec)
-        cut = ClipCut(str(source.path), offset, span.duration_sec, "", has_audio=info.has_audio, loudness=loudness)
-        heard = heard_words(episode, span, episode_end_sec(episode) or span.end_sec, speech)
-        cut = levelled_sound(span, speech, heard, cut)
-        cues = cues_of(heard, span)
-        media, made = _make_media(episode, span, job.name, job.folder, cut, cues, options, environment, info, on_event)
-        _write_texts(episode, span, job.name, job.folder, cues, media[0].name, environment)
-        warnings = _platform_warnings(media[-1], made, span.duration_sec, options)
-        mark_clip_done(job.folder, job.name, job.stamp)
-        files = tuple(str(job.folder / f) for f in _files(job.name, options))
-        return ClipResult(job.name, span.title, "written", span.start_sec, span.end_sec, files, tuple(warnings))
+        with tempfile.TemporaryDirectory(prefix="clipper-heard-") as heard_dir:
+            return _run_clip_job(job, environment, on_event, Path(heard_dir) / "sound.wav")
     except ClipperError as exc:
         return ClipResult(job.name, span.title, "failed", span.start_sec, span.end_sec, error=exc.message)
+
+
+def _run_clip_job(job: ClipJob, environment, on_event: Events, decoded: Path) -> ClipResult:  # noqa: ANN001
+    """run_clip_job; the listening pass keeps the sound it decoded in `decoded`, for the sound's own passes."""
+    episode, span, options = job.episode, job.span, job.options
+    source, offset = job.sources.locate(span.start_sec, span.end_sec)
+    info = read_media_info(source.path)
+    listed = None
+    if info.has_audio:
+        listing = _listing_beside(options, info, decoded.parent)
+        speech, loudness, listed = _heard(str(source.path), offset, span, decoded, listing)
+    else:
+        speech, loudness = None, None
+    if speech and not options.exact:
+        span = snap_to_speech(span, speech.voiced, speech.levels)
+        source, offset = job.sources.locate(span.start_sec, span.end_sec)
+    cut = ClipCut(str(source.path), offset, span.duration_sec, "", has_audio=info.has_audio, loudness=loudness)
+    if speech and speech.start_sec <= span.start_sec:  # the clip's sound inside what was heard (snapping
+        # reaches less than the margins, but a clip at the very start of its file may reach before them)
+        cut = replace(cut, sound=str(decoded), sound_offset_sec=round(span.start_sec - speech.start_sec, 3))
+    heard = heard_words(episode, span, episode_end_sec(episode) or span.end_sec, speech)
+    cut = levelled_sound(span, speech, heard, cut)
+    cues = cues_of(heard, span)
+    media, made = _make_media(episode, span, job.name, job.folder, cut, cues, options, environment, info, on_event, listed)
+    remember_media_info(media[-1], made)  # as checked: the review page reads it without ffmpeg
+    _write_texts(episode, span, job.name, job.folder, cues, media[0].name, environment)
+    warnings = _platform_warnings(media[-1], made, span.duration_sec, options)
+    mark_clip_done(job.folder, job.name, job.stamp)
+    files = tuple(str(job.folder / f) for f in _files(job.name, options))
+    return ClipResult(job.name, span.title, "written", span.start_sec, span.end_sec, files, tuple(warnings))
 
 
 # --- captions timed to the voice (helper "captions"): the speech heard around the clip ---------
 SPEECH_CONTEXT_SEC = 3.0  # heard on each side of the clip, so a line that begins outside it is placed right
 
 
-def speech_heard(source: str, offset_sec: float, span: ClipSpan) -> tuple[Speech, Loudness | None]:
+def speech_heard(source: str, offset_sec: float, span: ClipSpan, decoded: Path | None = None) -> tuple[Speech, Loudness | None]:
     """The voiced stretches of the source around the clip (`offset_sec` in the source is the span's
-    start), and the loudness of the clip itself, heard in one pass.
+    start), and the loudness of the clip itself, heard in one pass; the sound heard (from the
+    returned Speech's start to its end) kept in the WAV `decoded`, when given.
     """
+    speech, loudness, _ = _heard(source, offset_sec, span, decoded, None)
+    return speech, loudness
+
+
+def _heard(source: str, offset_sec: float, span: ClipSpan, decoded: Path | None,
+           listing: tuple[Path, Path] | None) -> tuple[Speech, Loudness | None, smart_cut.Listed | None]:
+    """speech_heard, the same pass listing the video's packets into `listing` (packets, parameter
+    sets) when given: a smart cut then needs no pass of its own to list them."""
     before = min(SPEECH_CONTEXT_SEC, offset_sec)
-    voiced, levels, loudness = detect_speech_and_loudness(source, offset_sec - before, span.duration_sec + before + SPEECH_CONTEXT_SEC,
-                                                          LOUDNESS_SCAN, before, span.duration_sec)
+    seek = f"{offset_sec - before:.3f}"
+    also = tuple(smart_cut.listing_outputs(*listing)) if listing else ()
+    voiced, levels, loudness, said = listen(source, float(seek), span.duration_sec + before + SPEECH_CONTEXT_SEC,
+                                            LOUDNESS_SCAN, before, span.duration_sec, decoded, also)
     origin = span.start_sec - before
     speech = Speech(origin, span.end_sec + SPEECH_CONTEXT_SEC, tuple((origin + start, origin + end) for start, end in voiced),
                     tuple((origin + time, level) for time, level in levels))
-    return speech, loudness
+    return speech, loudness, smart_cut.Listed(source, *listing, seek, said) if listing else None
+
+
+def _listing_beside(options: CutOptions, info: MediaInfo, folder: Path) -> tuple[Path, Path] | None:
+    """Where the listening pass lists the video's packets, when the clip may be smart-cut (16:9 of
+    an H.264 source: the rest is known later); None when it cannot be."""
+    if options.audio_only or ASPECTS[options.aspect] or info.video_codec != "h264":
+        return None
+    return folder / "packets.txt", folder / "source.h264"
 # --- end of captions timed to the voice -----------------------------------------------------
 
 
@@ -358,7 +399,8 @@ def limited_sound(levelled: ClipCut) -> ClipCut:
 
 
 def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: ClipCut, cues, options: CutOptions,
-                environment, info: MediaInfo, on_event: Events) -> tuple[list[Path], MediaInfo]:  # noqa: ANN001
+                environment, info: MediaInfo, on_event: Events,  # noqa: ANN001
+                listed: smart_cut.Listed | None = None) -> tuple[list[Path], MediaInfo]:
     """Encode the clip's media; each file is checked (streams, length) before it takes its name."""
     if options.audio_only:
         return _make_audio(episode, span, name, folder, cut, cues, options, environment, info, on_event)
@@ -374,7 +416,7 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
                                style=ass_captions.CaptionStyle(options.caption_style))
     target = folder / f"{name}.mp4"
     if framing.fit is Layout.NONE and not smart_cut.why_not(info, size, options.captions and bool(cues)):
-        made = _smart_cut(cut, text if title else None, layout.title_seconds if title else 0.0, target, name, info)
+        made = _smart_cut(cut, text if title else None, layout.title_seconds if title else 0.0, target, name, info, listed)
         if made:
             return [target], made
     with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary, ThreadPoolExecutor(max_workers=1) as pool:
@@ -403,19 +445,17 @@ def _drawn_text_boxes(text: str, ass: Path, fonts: Path, size: tuple[int, int], 
 
 # --- smart cut (helper "smartcut"): 16:9 without captions, the head encoded, the rest copied ---
 def _smart_cut(cut: ClipCut, text: str | None, title_sec: float, target: Path, name: str,
-               info: MediaInfo) -> MediaInfo | None:
+               info: MediaInfo, listed: smart_cut.Listed | None = None) -> MediaInfo | None:
     """The clip smart-cut (clipper.smart_cut), checked; None when the source offers no clean cut there.
     `text` (the title) is burned into the head, which reaches past `title_sec`; None (with 0 s):
-    nothing burned, the head no longer than the frames before the first keyframe."""
+    nothing burned, the head no longer than the frames before the first keyframe. `listed`: the
+    packets as the listening pass listed them, when it did."""
     fps = smart_cut.frame_rate(info.fps)
     seek = f"{cut.offset_sec:.3f}"  # as video_args seeks: the same first frame
     with tempfile.TemporaryDirectory(prefix="clipper-smart-") as folder, ThreadPoolExecutor(max_workers=1) as pool:
         work = Path(folder)
-        said = run_ffmpeg(smart_cut.listing_args(cut.source, seek, cut.duration_sec, work / "packets.txt", work / "source.h264"),
-                          what=f"reading the keyframes of {name}")
-        listing = smart_cut.parse_listing((work / "packets.txt").read_text(encoding="utf-8"))
+        listing, source_sets, said = _source_packets(cut, seek, listed, work, name)
         plan = smart_cut.plan_smart_cut(listing, cut.duration_sec, fps, title_sec)
-        source_sets = smart_cut.leading_parameter_sets((work / "source.h264").read_bytes())
         # The parts are MP4 files of one time base (1/N s), joined stream by stream in order.
         problem = smart_cut.source_problem(said)
         if plan is None or not source_sets or plan.time_base.numerator != 1 or problem:
@@ -438,6 +478,21 @@ def _smart_cut(cut: ClipCut, text: str | None, title_sec: float, target: Path, n
         with atomic_path(target) as temporary:
             run_ffmpeg(smart_cut.join_args(concat, audio, plan, str(temporary), colour_tags=True), what=f"joining {name}")
             return verify_media(temporary, cut.duration_sec, True, True, name)
+
+
+def _source_packets(cut: ClipCut, seek: str, listed: smart_cut.Listed | None, work: Path,
+                    name: str) -> tuple[smart_cut.Listing, bytes, str]:
+    """The source's video packets counted from `seek`, its parameter sets and what ffmpeg said of it:
+    as the listening pass listed them (when it did, from this file, far enough), else listed now."""
+    listing = (smart_cut.listing_from(listed, seek, cut.duration_sec)
+               if listed and listed.source == cut.source and listed.packets.is_file() else None)
+    if listing and listed:
+        return listing, smart_cut.leading_parameter_sets(listed.parameter_sets.read_bytes()), listed.said
+    packets, parameter_sets = work / "packets.txt", work / "source.h264"
+    said = run_ffmpeg(smart_cut.listing_args(cut.source, seek, cut.duration_sec, packets, parameter_sets),
+                      what=f"reading the keyframes of {name}")
+    listing = smart_cut.parse_listing(packets.read_text(encoding="utf-8"))
+    return listing, smart_cut.leading_parameter_sets(parameter_sets.read_bytes()), said
 
 
 def _encoded_sound(cut: ClipCut, audio: Path, name: str) -> None:

@@ -141,6 +141,9 @@ def chosen_ffmpeg() -> Ffmpeg:
     named += [(os.environ[ENVIRONMENT_VARIABLE], Origin.ENVIRONMENT)] if os.environ.get(ENVIRONMENT_VARIABLE) else []
     if named:
         return _checked(probe_ffmpeg(*named[0]))
+    on_path = shutil.which("ffmpeg")
+    if on_path and not (found := probe_ffmpeg(on_path, Origin.PATH)).problem:
+        return found  # the wheel is not looked for: importing it and its check of its binary cost 0.05-0.1 s
     candidates = default_candidates()
     if not candidates:
         raise ToolError("ffmpeg was not found on PATH nor in the imageio-ffmpeg package", _INSTALL_HINT)
@@ -373,17 +376,69 @@ def read_media_info(path: str | Path) -> MediaInfo:
     A local file is read once while it is unchanged (same size and time): opening a long
     recording costs ffmpeg about half a second, and every clip cut from it asks.
     """
+    key = _file_key(path)
+    if key is None:
+        return _probe_media(str(path))
+    known = _KNOWN_MEDIA.get(key)
+    if known is None:
+        reading = _READING.pop(key, None)
+        known = reading.result() if reading else _probe_media(str(path))
+        remember_media_info(path, known)
+    return known
+
+
+def read_media_info_ahead(path: str | Path) -> None:
+    """Start reading a local file's facts on a thread of its own, while clipper starts up: the
+    read_media_info that asks for them later waits for that reading instead of running ffmpeg
+    again. Nothing is said here of a file that cannot be read: the later read says it."""
+    import concurrent.futures
+    import threading
+
+    if not os.path.isfile(path):  # a pipe would hold ffmpeg; what is not a file is said later
+        return
+    try:
+        key = _file_key(path)
+    except ToolError:  # no ffmpeg: said by what runs it
+        return
+    if key is None or key in _KNOWN_MEDIA or key in _READING:
+        return
+    reading: concurrent.futures.Future[MediaInfo] = concurrent.futures.Future()
+    _READING[key] = reading
+
+    def read() -> None:
+        try:
+            reading.set_result(_probe_media(str(path)))
+        except Exception as exc:  # noqa: BLE001 - handed to whoever asks
+            reading.set_exception(exc)
+
+    threading.Thread(target=read, name="clipper-read-ahead", daemon=True).start()
+
+
+_READING: dict = {}  # a file's key (_file_key): the concurrent.futures.Future of its reading ahead
+
+
+def remember_media_info(path: str | Path, info: MediaInfo) -> None:
+    """What the file at `path`, as it is now, holds: read_media_info answers it without running
+    ffmpeg (a clip just made and checked by verify_media is not read again for the review page)."""
+    key = _file_key(path)
+    if key is not None:
+        _KNOWN_MEDIA.pop(key, None)
+        _KNOWN_MEDIA[key] = info
+        while len(_KNOWN_MEDIA) > _KNOWN_MEDIA_MAX:
+            _KNOWN_MEDIA.pop(next(iter(_KNOWN_MEDIA)), None)  # the oldest
+
+
+_KNOWN_MEDIA: dict[tuple, MediaInfo] = {}
+_KNOWN_MEDIA_MAX = 64
+
+
+def _file_key(path: str | Path) -> tuple | None:
+    """A file as it is (its absolute path, size and time) and the ffmpeg reading it; None when unseen."""
     try:
         stat = os.stat(path)
     except (OSError, ValueError):
-        return _probe_media(str(path))
-    return _probe_unchanged(str(path), os.path.abspath(path), stat.st_size, stat.st_mtime_ns, find_ffmpeg())
-
-
-@lru_cache(maxsize=64)
-def _probe_unchanged(path: str, *file_and_ffmpeg: object) -> MediaInfo:
-    """_probe_media, once for a file as it is (its absolute path, size and time) and an ffmpeg."""
-    return _probe_media(path)
+        return None
+    return os.path.abspath(path), stat.st_size, stat.st_mtime_ns, find_ffmpeg()
 
 
 def _probe_media(path: str) -> MediaInfo:
@@ -524,15 +579,19 @@ def speech_levels_args(path: str | Path, start_sec: float, duration_sec: float) 
 
 
 def audio_analysis_args(path: str | Path, start_sec: float, duration_sec: float, measure: str,
-                        measure_from_sec: float, measure_sec: float) -> list[str]:
+                        measure_from_sec: float, measure_sec: float, decoded: Path | None = None,
+                        also: tuple[str, ...] = ()) -> list[str]:
     """One pass over the audio from `start_sec`: the speech band's levels (as speech_levels_args), and
     the filter `measure` (one that prints its figures, such as loudnorm's first pass) over the
-    stretch from `measure_from_sec` (seconds into the pass) lasting `measure_sec`.
+    stretch from `measure_from_sec` (seconds into the pass) lasting `measure_sec`; and, when asked,
+    the sound as decoded, into the WAV `decoded` (32-bit float: as the decoder gives it), and the
+    outputs `also` (argv) of the same input.
     """
     graph = (f"[0:a]asplit=2[speech][measured];[speech]{_SPEECH_CHAIN}[levels];[measured]atrim="
              f"start={measure_from_sec:.3f}:duration={measure_sec:.3f},asetpts=PTS-STARTPTS,{measure}[figures]")
+    kept = ["-map", "0:a:0", "-c:a", "pcm_f32le", "-f", "wav", "-y", str(decoded)] if decoded else []
     return ["-ss", f"{start_sec:.3f}", "-t", f"{duration_sec:.3f}", "-i", input_argument(path), "-filter_complex", graph,
-            "-map", "[levels]", "-f", "null", "-", "-map", "[figures]", "-f", "null", "-"]
+            "-map", "[levels]", "-f", "null", "-", "-map", "[figures]", "-f", "null", "-", *kept, *also]
 
 
 def parse_speech_levels(text: str) -> tuple[tuple[float, float], ...]:
@@ -557,15 +616,24 @@ def detect_speech(path: str | Path, start_sec: float, duration_sec: float) -> tu
 
 
 def detect_speech_and_loudness(path: str | Path, start_sec: float, duration_sec: float, measure: str, measure_from_sec: float,
-                               measure_sec: float) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...], Loudness | None]:
+                               measure_sec: float, decoded: Path | None = None
+                               ) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...], Loudness | None]:
     """detect_speech, the levels it was found in (as parse_speech_levels) and the loudness (`measure`:
-    an `ebur128=peak=true`, over its own stretch), in one run of ffmpeg."""
+    an `ebur128=peak=true`, over its own stretch), in one run of ffmpeg (which also keeps the sound
+    it decoded in `decoded`, when given)."""
+    return listen(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec, decoded)[:3]
+
+
+def listen(path: str | Path, start_sec: float, duration_sec: float, measure: str, measure_from_sec: float,
+           measure_sec: float, decoded: Path | None = None, also: tuple[str, ...] = ()
+           ) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...], Loudness | None, str]:
+    """detect_speech_and_loudness, with the outputs `also` of the same pass, and what ffmpeg said."""
     from .caption_timing import voiced_intervals
 
-    stderr = run_ffmpeg(audio_analysis_args(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec),
+    stderr = run_ffmpeg(audio_analysis_args(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec, decoded, also),
                         what="listening to the clip (speech and loudness)")
     levels = parse_speech_levels(stderr)
-    return voiced_intervals(levels), levels, parse_ebur128_report(stderr)
+    return voiced_intervals(levels), levels, parse_ebur128_report(stderr), stderr
 
 
 _SUMMARY_LOUDNESS = re.compile(r"\[Parsed_ebur128_(\d+) @ [^\]]*\] Summary:\s+Integrated loudness:\s+I:\s+(-?[\d.]+) LUFS")

@@ -94,8 +94,49 @@ def listing_args(source: str, offset: str, duration_sec: float, listing: Path, p
     """List the video packets from the keyframe before the cut to past its end (no decoding), and
     write the source's parameter sets (the first keyframe's, as Annex B) beside."""
     return ["-y", "-ss", offset, "-t", f"{duration_sec + LISTING_MARGIN_SEC:.6f}", "-i", input_argument(source),
-            "-map", "0:v:0", "-c", "copy", "-f", "framecrc", str(listing),
-            "-map", "0:v:0", "-c", "copy", "-frames:v", "1", "-bsf:v", "h264_mp4toannexb", "-f", "h264", str(parameter_sets)]
+            *listing_outputs(listing, parameter_sets)]
+
+
+def listing_outputs(listing: Path, parameter_sets: Path) -> list[str]:
+    """listing_args' outputs, for a pass that reads the source anyway (the listening pass)."""
+    return ["-map", "0:v:0", "-c", "copy", "-f", "framecrc", "-y", str(listing),
+            "-map", "0:v:0", "-c", "copy", "-frames:v", "1", "-bsf:v", "h264_mp4toannexb", "-f", "h264", "-y", str(parameter_sets)]
+
+
+@dataclass(frozen=True)
+class Listed:
+    """The packets listed (and parameter sets written) by a pass that seeked `source` to `seek` (as
+    given to -ss), and what ffmpeg said of the source then."""
+
+    source: str
+    packets: Path
+    parameter_sets: Path
+    seek: str
+    said: str
+
+
+def listing_from(listed: Listed, seek: str, duration_sec: float) -> Listing | None:
+    """The packets of `listed` with their times counted from `seek` instead, as a listing made from
+    `seek` counts them; None when they do not reach LISTING_MARGIN_SEC past the clip's end.
+
+    ffmpeg takes each -ss (and the source's start) in microseconds off every packet's time, rounded
+    to the stream's ticks: the two roundings are done here as ffmpeg does them (halves away from 0).
+    """
+    listing = parse_listing(listed.packets.read_text(encoding="utf-8"))
+    if not listing.packets or listing.time_base <= 0:
+        return None
+    start = source_start(listed.said)
+    shift = _seek_ticks(seek, start, listing.time_base) - _seek_ticks(listed.seek, start, listing.time_base)
+    packets = tuple(Packet(p.dts - shift, p.pts - shift, p.key) for p in listing.packets)
+    if max(p.pts for p in packets) * listing.time_base < duration_sec + LISTING_MARGIN_SEC:
+        return None
+    return Listing(listing.time_base, packets)
+
+
+def _seek_ticks(seek: str, start_sec: float, time_base: Fraction) -> int:
+    micro = round(Fraction(seek) * 1_000_000) + round(Fraction(start_sec) * 1_000_000)
+    return math.floor(Fraction(micro, 1_000_000) / time_base + Fraction(1, 2)) if micro >= 0 \
+        else -math.floor(Fraction(-micro, 1_000_000) / time_base + Fraction(1, 2))
 
 
 def source_start(said: str) -> float:

@@ -7,7 +7,10 @@ damping, and rank by power iteration on small matrices instead.
 """
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -44,10 +47,19 @@ def _cleaner() -> tuple[frozenset[str], object]:
     return textcleaner.STOPWORDS, textcleaner.STEMMER
 
 
+_IMPORTING = threading.Lock()
+
+
 def _textcleaner():  # noqa: ANN202 - summa's module
-    """summa's text cleaner, imported when first needed: summa's package pulls scipy in (0.2 s of
-    every command's start, `clipper cut --start --end` included, which may need none of it)."""
-    from summa.preprocessing import textcleaner
+    """summa's text cleaner, imported when first needed, without summa's package __init__: that
+    imports all of summa, scipy with it (0.15-0.3 s of every `clipper cut`, which splits a clip's
+    sentences), though only the cleaner's own modules are used here. A package that is already
+    imported is left as it is."""
+    with _IMPORTING:
+        if "summa" not in sys.modules:
+            package = importlib.util.module_from_spec(importlib.util.find_spec("summa"))
+            sys.modules["summa"] = package  # its modules are found by its __path__, each imported as asked
+        from summa.preprocessing import textcleaner
 
     return textcleaner
 

@@ -17,7 +17,7 @@ from clipper.cli import main
 from clipper.errors import ToolError
 from clipper.ffmpeg import (
     CAPABILITIES, ENVIRONMENT_VARIABLE, Origin, chosen_ffmpeg, default_candidates, ffmpeg_failure,
-    failure_hint, probe_ffmpeg, run_ffmpeg, use_ffmpeg,
+    MediaInfo, failure_hint, probe_ffmpeg, read_media_info, remember_media_info, run_ffmpeg, use_ffmpeg,
 )
 
 from .conftest import FFMPEGS
@@ -190,3 +190,39 @@ def test_a_usable_ffmpeg_on_path_is_the_only_one_asked(tmp_path, monkeypatch):
     probe_ffmpeg.cache_clear()
     assert chosen_ffmpeg().path == str(wrapper)
     assert probe_ffmpeg.cache_info().misses == 1  # the wheel's, also found, was not probed
+
+
+def test_a_file_remembered_as_checked_is_not_read_again_until_it_changes(tmp_path):
+    made = tmp_path / "clip.mp4"
+    made.write_bytes(b"not media at all")
+    remember_media_info(made, MediaInfo(30.0, "h264", 1280, 720))
+    assert read_media_info(made) == MediaInfo(30.0, "h264", 1280, 720)  # ffmpeg would have refused it
+    made.write_bytes(b"not media, changed")
+    with pytest.raises(ToolError, match="cannot read media"):
+        read_media_info(made)
+
+
+def test_an_ffmpeg_fit_on_path_is_chosen_without_importing_the_wheel():
+    """The wheel is the fallback: importing it (and its own check of its binary) costs every cut 0.05-0.1 s."""
+    environment = {name: value for name, value in os.environ.items() if name != ENVIRONMENT_VARIABLE}
+    asked = "import sys; from clipper.ffmpeg import chosen_ffmpeg; print(chosen_ffmpeg().origin.name, 'imageio_ffmpeg' in sys.modules)"
+    said = subprocess.run([sys.executable, "-c", asked], capture_output=True, text=True, check=True, env=environment).stdout
+    assert said.split() == ["PATH", "False"]
+
+
+def test_a_file_read_ahead_is_read_once_by_ffmpeg(tmp_path, monkeypatch):
+    """`clipper cut` reads its local source's facts while it starts up; the later read waits for that one."""
+    import clipper.ffmpeg as ffmpeg_module
+    from clipper.ffmpeg import read_media_info_ahead
+
+    source = tmp_path / "tone.m4a"
+    run_ffmpeg(["-y", "-f", "lavfi", "-i", "sine=d=2", "-c:a", "aac", str(source)], what="making a tone")
+    probed: list[str] = []
+    probe = ffmpeg_module._probe_media
+    monkeypatch.setattr(ffmpeg_module, "_probe_media", lambda path: probed.append(path) or probe(path))
+    read_media_info_ahead(source)
+    read_media_info_ahead(source)  # asked twice: still one reading
+    info = read_media_info(source)
+    assert probed == [str(source)] and info.has_audio and not info.has_video and 1.9 < (info.duration_sec or 0) < 2.2
+    read_media_info_ahead(tmp_path)  # not a file: nothing read
+    assert probed == [str(source)]

@@ -297,6 +297,27 @@ def test_a_source_whose_timestamps_do_not_start_at_zero_is_cut_where_ffmpeg_seek
     assert video_frame_count(clip) == count
 
 
+@pytest.mark.parametrize("listed_from, cut_at, start_sec", [("7.500", "10.500", 0), ("9.100", "12.347", 0), ("9.100", "12.347", 5.013)])
+def test_packets_listed_from_an_earlier_seek_are_counted_from_the_cut_as_ffmpeg_counts_them(tmp_path, sources, listed_from,
+                                                                                          cut_at, start_sec):
+    """The listening pass lists the packets from 3 s before the clip (its own seek), the clip may start
+    later (snapped to the speech): its times, rounded to the stream's ticks, are what a listing from
+    the cut's own seek says (a source whose timestamps begin at `start_sec` too)."""
+    source = tmp_path / "source.mp4"
+    run_ffmpeg(["-y", "-i", str(sources["h264"]), "-c", "copy", "-output_ts_offset", f"{start_sec}", str(source)], what="shifting")
+
+    def listed(seek: str, seconds: float) -> smart_cut.Listed:
+        packets, parameter_sets = tmp_path / f"{seek}.txt", tmp_path / f"{seek}.h264"
+        said = run_ffmpeg(smart_cut.listing_args(str(source), seek, seconds, packets, parameter_sets), what="listing")
+        return smart_cut.Listed(str(source), packets, parameter_sets, seek, said)
+
+    early, at_cut = listed(listed_from, 16.0), listed(cut_at, 8.0)
+    rebased, fresh = smart_cut.listing_from(early, cut_at, 8.0), parse_listing(at_cut.packets.read_text())
+    assert rebased is not None and len(fresh.packets) > 200 and set(fresh.packets) <= set(rebased.packets)
+    assert rebased.time_base == fresh.time_base
+    assert smart_cut.listing_from(early, cut_at, 16.0) is None, "not listed far enough past the clip's end"
+
+
 def test_a_source_with_its_sound_first_is_encoded_whole_and_exact(tmp_path, capsys, sources, synthetic_episode_path):
     """The concat demuxer pairs streams by their order: a source whose first stream is not its video is not copied."""
     swapped = tmp_path / "sound-first.mp4"

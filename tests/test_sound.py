@@ -197,3 +197,32 @@ def test_a_start_and_end_inside_words_move_to_the_gaps_between_words_unless_exac
         assert in_a_gap(facts["start_sec"]) and in_a_gap(facts["end_sec"]), (facts["start_sec"], facts["end_sec"])
         assert abs(facts["start_sec"] - start) <= 0.5 and abs(facts["end_sec"] - end) <= 0.5
 
+
+
+def test_the_sound_kept_by_the_listening_pass_gives_the_clip_the_sources_own_sound(tmp_path, ffmpeg_binary):
+    """The limiter's probe and the sound's encode read the WAV the listening pass kept (not the source
+    again): the clip's sound is the one read from the source, at the same times (one sample late
+    would differ by 6 % of a 440 Hz tone)."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from clipper.clip_graph import LOUDNESS_SCAN, ClipCut, audio_args
+    from clipper.ffmpeg import detect_speech_and_loudness, run_ffmpeg
+
+    source, kept = tmp_path / "source.mp4", tmp_path / "heard.wav"
+    subprocess.run([ffmpeg_binary, "-nostdin", "-y", "-v", "error", "-f", "lavfi", "-i", "color=c=gray:s=160x90:r=30:d=20",
+                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:d=20", "-c:v", "libx264",
+                    "-preset", "ultrafast", "-c:a", "aac", "-ac", "2", str(source)], check=True)
+    _, _, loudness = detect_speech_and_loudness(source, 7.0, 10.0, LOUDNESS_SCAN, 3.0, 4.0, kept)
+    from_source = ClipCut(str(source), 10.0, 4.0, str(tmp_path / "a.m4a"), loudness=loudness)
+    from_kept = replace(from_source, output=str(tmp_path / "b.m4a"), sound=str(kept), sound_offset_sec=3.0)
+    samples = []
+    for cut in (from_source, from_kept):
+        run_ffmpeg(audio_args(cut), what="cutting the sound")
+        decoded = subprocess.run([ffmpeg_binary, "-nostdin", "-v", "error", "-i", cut.output, "-f", "s16le", "-ac", "1", "-"],
+                                 capture_output=True, check=True).stdout
+        samples.append(np.frombuffer(decoded, np.int16).astype(float))
+    level = np.sqrt(np.mean(samples[0] ** 2))
+    assert len(samples[0]) == len(samples[1]) >= 4.0 * 48000 and level > 1000
+    assert np.sqrt(np.mean((samples[0] - samples[1]) ** 2)) < 0.01 * level
