@@ -324,16 +324,69 @@ def _frame(video, framing: Framing):  # noqa: ANN001, ANN202 - ffmpeg-python nod
     if framing.fit is Fit.CROP:  # crop at the source's size first: scaling up the whole picture buys nothing
         return (video.filter("crop", f"min(iw,ih*{width}/{height})", f"min(ih,iw*{height}/{width})")
                 .filter("scale", width, height))
+    return _blurred_fill(video, framing)
+
+
+def _blurred_fill(video, framing: Framing):  # noqa: ANN001, ANN202
+    """The whole picture, with bands of a blurred, enlarged copy of itself beside it (above and
+    below, or left and right) where it leaves the frame empty: stacked, not overlaid (issue 13: the
+    overlay converted the picture for alpha, blended it and enlarged the hidden part of the fill;
+    the filter graph's CPU 13 % less on the bench's 9:16 span).
+    A band's rows next to the picture are enlarged from the blurred copy's rows inside it only."""
+    width, height = framing.size
+    shown = _picture_size(framing)
+    if not shown:  # the source's size unknown: the picture centred over the whole fill
+        parts = video.filter_multi_output("split")
+        picture = parts[1].filter("scale", width, height, force_original_aspect_ratio="decrease", force_divisible_by=2)
+        return ffmpeg.overlay(_blurred(parts[0], framing).filter("scale", width, height, flags="bilinear"), picture,
+                              x="(W-w)/2", y="(H-h)/2")
+    across = shown[0] < width  # bands left and right, else above and below
+    empty = (width - shown[0]) if across else (height - shown[1])
+    before = empty // 2 // 2 * 2  # where overlay placed the picture: (W-w)/2, on even pixels (4:2:0)
+    bands = (before, empty - before)
+    if not empty:
+        return video.filter("scale", *shown)
     parts = video.filter_multi_output("split")
+    fill = _blurred(parts[0], framing).filter_multi_output("split")
+    stacked = [_band(fill[0], framing.size, bands[0], across, at_start=True), parts[1].filter("scale", *shown),
+               _band(fill[1], framing.size, bands[1], across, at_start=False)]
+    stacked = [part for part, size in zip(stacked, (bands[0], 1, bands[1])) if size]
+    return ffmpeg.filter(stacked, "hstack" if across else "vstack", inputs=len(stacked))
+
+
+def _blurred(video, framing: Framing):  # noqa: ANN001, ANN202
+    """The picture cropped to the frame's shape, shrunk, blurred and darkened (not yet enlarged).
+    Cropped before shrinking: the rest would be thrown away after."""
+    width, height = framing.size
+    return (video.filter("crop", f"min(iw,ih*{width}/{height})", f"min(ih,iw*{height}/{width})")
+            .filter("scale", width // _BLUR_SHRINK, height // _BLUR_SHRINK).filter("boxblur", 8)
+            .filter("eq", brightness=-0.18, saturation=0.7))  # darker and calmer: the text over it reads
+
+
+def _band(small_fill, size: tuple[int, int], pixels: int, across: bool, at_start: bool):  # noqa: ANN001, ANN202
+    """The part of the shrunk fill that `pixels` rows (columns, `across`) of the frame of `size` show,
+    at its start or end, enlarged bilinearly (on a blurred picture bicubic buys nothing, issue 13)."""
+    width, height = size
     small_w, small_h = width // _BLUR_SHRINK, height // _BLUR_SHRINK
-    # Cropped to the frame's shape before shrinking (the rest would be thrown away after), and enlarged
-    # bilinearly: on a blurred picture bicubic's sharper enlargement buys nothing (issue 13).
-    background = (parts[0].filter("crop", f"min(iw,ih*{width}/{height})", f"min(ih,iw*{height}/{width})")
-                  .filter("scale", small_w, small_h).filter("boxblur", 8)
-                  .filter("eq", brightness=-0.18, saturation=0.7)  # darker and calmer: the text over it reads
-                  .filter("scale", width, height, flags="bilinear"))
-    picture = parts[1].filter("scale", width, height, force_original_aspect_ratio="decrease", force_divisible_by=2)
-    return ffmpeg.overlay(background, picture, x="(W-w)/2", y="(H-h)/2")
+    if across:
+        columns = min(small_w, -(-pixels // _BLUR_SHRINK))
+        part = small_fill.filter("crop", columns, small_h, 0 if at_start else small_w - columns, 0)
+        return part.filter("scale", pixels, height, flags="bilinear")
+    rows = min(small_h, -(-pixels // _BLUR_SHRINK))
+    part = small_fill.filter("crop", small_w, rows, 0, 0 if at_start else small_h - rows)
+    return part.filter("scale", width, pixels, flags="bilinear")
+
+
+def _picture_size(framing: Framing) -> tuple[int, int] | None:
+    """The whole picture's size inside the frame, as scale's force_original_aspect_ratio=decrease
+    with force_divisible_by=2 makes it (rounded to the nearest, halves up; then down to even)."""
+    width, height = framing.size
+    source_w, source_h = framing.source_size
+    if not source_w or not source_h:
+        return None
+    fit_w = min(width, (height * source_w + source_h // 2) // source_h)
+    fit_h = min(height, (width * source_h + source_w // 2) // source_w)
+    return fit_w // 2 * 2, fit_h // 2 * 2
 
 
 # --- split and speaker layouts (helper "layouts") ---------------------------------------------
