@@ -46,11 +46,13 @@ _ENCODE = {
 # Then (issue 13, the same span against the uncompressed filter graph's frames): me=dia (the diamond
 # search, superfast's), the whole encode's CPU 4 % less at the same SSIM and size; partitions without
 # p8x8 (superfast's), 4 % less again at SSIM 0.99608 against 0.99612, PSNR 47.26 dB against 47.22,
-# for a file 1.4 % larger. Then no partitions searched at all (16x16 blocks, the 8x8 transform kept;
-# against the uncompressed graph's frames, aligned frame by frame; median of 3 interleaved runs): the
-# encode's CPU 4 % less (14.5 s against 15.1), SSIM 0.99551 against 0.99583, PSNR 44.45 dB against
-# 44.52, for a file 1 % smaller.
-X264_PARAMS = "subme=1:me=dia:partitions=none"  # the smart cut's head is encoded with them too
+# for a file 1.4 % larger. Then (the frames aligned one by one; medians of 3 interleaved runs) no
+# partitions searched at all (16x16 blocks, the 8x8 transform kept): CPU 4 % less, SSIM 0.99552
+# against 0.99583, PSNR 44.45 dB against 44.52, a file 1 % smaller; and whole-pixel motion only
+# (subme=0): CPU 10 % less again, SSIM 0.99540, PSNR 44.40 dB (x264 veryfast as it is: 0.99562,
+# 44.31 dB), the file 21 % larger than veryfast's as it is (11.2 MB against 9.3; the two-tile
+# recording: 20 %).
+X264_PARAMS = "subme=0:me=dia:partitions=none"  # the smart cut's head is encoded with them too
 _VIDEO_X264 = {"x264-params": X264_PARAMS}
 _AUDIO_ENCODE = {**_AAC, "movflags": "+faststart", "use_editlist": 0, "f": "mp4"}
 
