@@ -287,7 +287,7 @@ def caption_encode_seconds(video: Path, work: Path, is_now: bool) -> float:
     if not is_now:
         run_ffmpeg(before_args(video_args(cut, framing, captions, FONTS_DIR)), what="cutting with captions as before")
         return time.perf_counter() - start
-    said = run_ffmpeg(text_layer_args(captions, FONTS_DIR, framing.size, SPAN_SEC, ass_captions.change_times_sec(text, SPAN_SEC),
+    said = run_ffmpeg(text_layer_args(captions, FONTS_DIR, framing.size, ass_captions.change_times_sec(text, SPAN_SEC),
                                       str(layer), chosen_ffmpeg().frame_timing_option), what="drawing the captions")
     run_ffmpeg(video_args(cut, framing, captions, FONTS_DIR, layer, text_boxes_of(said, framing.size[1])), what="cutting with captions")
     return time.perf_counter() - start
@@ -315,7 +315,7 @@ def vertical_quality_rows(video: Path, work: Path) -> list[str]:
     same argv's frames encoded lossless (FFV1 in NUT, no sound): SSIM and PSNR, and the files' sizes."""
     framing, captions, text = _bench_captions(work)
     layer = work / "bench-text.mov"
-    said = run_ffmpeg(text_layer_args(captions, FONTS_DIR, framing.size, SPAN_SEC, ass_captions.change_times_sec(text, SPAN_SEC),
+    said = run_ffmpeg(text_layer_args(captions, FONTS_DIR, framing.size, ass_captions.change_times_sec(text, SPAN_SEC),
                                       str(layer), chosen_ffmpeg().frame_timing_option), what="drawing the captions")
     cut = ClipCut(str(video), float(SPAN[1]), SPAN_SEC, "OUT")
     argv = video_args(cut, framing, captions, FONTS_DIR, layer, text_boxes_of(said, framing.size[1]))

@@ -399,7 +399,7 @@ def _drawn_text_boxes(text: str, ass: Path, fonts: Path, size: tuple[int, int], 
 
     if "\nDialogue:" not in text:
         return ()
-    said = run_ffmpeg(text_layer_args(ass, fonts, size, duration_sec, ass_captions.change_times_sec(text, duration_sec),
+    said = run_ffmpeg(text_layer_args(ass, fonts, size, ass_captions.change_times_sec(text, duration_sec),
                                       str(layer), chosen_ffmpeg().frame_timing_option), what=f"drawing the captions of {name}")
     return text_boxes_of(said, size[1])
 
