@@ -45,15 +45,8 @@ def _cleaner() -> tuple[frozenset[str], object]:
 
 
 def _textcleaner():  # noqa: ANN202 - summa's module
-    """summa's text cleaner, imported when first needed, and without running summa's package
-    `__init__`: it imports every summa module, and pagerank_weighted pulls scipy in (0.2 s of every
-    `clipper cut`, which needs the cleaner only; issue 13). The package is registered bare: its
-    modules still import by name, clipper uses no other."""
-    import sys
-    from importlib.util import find_spec, module_from_spec
-
-    if "summa" not in sys.modules and (spec := find_spec("summa")):
-        sys.modules["summa"] = module_from_spec(spec)
+    """summa's text cleaner, imported when first needed: summa's package pulls scipy in (0.2 s of
+    every command's start, `clipper cut --start --end` included, which may need none of it)."""
     from summa.preprocessing import textcleaner
 
     return textcleaner
