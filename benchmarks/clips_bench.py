@@ -81,6 +81,7 @@ def clips_report() -> str:
         timeline = smart_cut_timeline_rows(video, Path(work))
         fetching, agree = fetch_rows(video, Path(work))
         at_once = jobs_rows(video, Path(work))
+        picture = vertical_quality_rows(video, Path(work))
     command = _shown_argv(cut_argv(_shown(VIDEO), "OUT", *SPAN))
     return "\n".join([
         "## Clips",
@@ -123,6 +124,13 @@ def clips_report() -> str:
         "| what | clips | wall time | CPU time (all processes) | wall ÷ (CPU ÷ cores) |",
         "|---|---|---|---|---|",
         *at_once,
+        "",
+        "The 9:16 encode's picture (bench span, clipper's argv with the text layer), against the same filter graph's "
+        "frames kept lossless (FFV1), frame by frame:",
+        "",
+        "| encode | SSIM | PSNR | size |",
+        "|---|---|---|---|",
+        *picture,
         "",
         "Commands (`OUT` is a fresh folder each run, `PORT` the server's port):",
         "",
@@ -251,11 +259,15 @@ def m4a_seconds(video: Path) -> float:
         return time.perf_counter() - start
 
 
-CAPTION_WAYS = {"clipper: the text layer drawn once per change, overlaid in its text's boxes; x264 subme=1, me=dia, no p8x8": True,
+CAPTION_WAYS = {"clipper: the text layer drawn once per change, overlaid in its text's boxes; the fill stacked; x264 subme=0, "
+                "me=dia, no partitions": True,
                 "before issue 13: libass on every frame (the ass filter), x264 veryfast as it is, the fill scaled whole": False}
-# The pieces of clipper's own argv that were otherwise before issue 13 (its 9:16 blurred fill, its x264 options).
-_FILL_NOW = (r"[s0]crop=min(iw\,ih*1080/1920):min(ih\,iw*1920/1080)[s2];[s2]scale=270:480[s3]", "scale=1080:1920:flags=bilinear[")
-_FILL_BEFORE = ("[s0]scale=270:480:force_original_aspect_ratio=increase[s2];[s2]crop=270:480[s3]", "scale=1080:1920[")
+# The 9:16 fill (and frame rate) of clipper's argv before issue 13: the blurred copy scaled whole and
+# cropped, enlarged bicubically to the whole frame, the picture overlaid on it, the frame rate made last.
+_FILL_BEFORE = ("[0:v]split=2[b0][b1];[b0]scale=270:480:force_original_aspect_ratio=increase,crop=270:480,boxblur=8,"
+                "eq=brightness=-0.18:saturation=0.7,scale=1080:1920[b2];[b1]scale=1080:1920:force_divisible_by=2:"
+                "force_original_aspect_ratio=decrease[b3];[b2][b3]overlay=eof_action=repeat:x=(W-w)/2:y=(H-h)/2,fps=30,setsar=1")
+_FILL_NOW = re.compile(r"^\[0:v\]fps=30.*?vstack=inputs=3\[(s\d+)\];\[\1\]setsar=1(\[s\d+\]);")
 
 
 def caption_rows(video: Path, work: Path) -> tuple[list[str], float]:
@@ -278,34 +290,94 @@ def caption_rows(video: Path, work: Path) -> tuple[list[str], float]:
 
 def caption_encode_seconds(video: Path, work: Path, is_now: bool) -> float:
     """Time clipper's 9:16 encode of the bench span (with the text layer's drawing), or the one before issue 13."""
-    episode = load_episode(EPISODE)
-    options = CutOptions(str(EPISODE), start_sec=float(SPAN[1]), end_sec=float(SPAN[3]))
-    span, = choose_spans(episode, options)
-    framing = Framing((1080, 1920), (WIDTH, HEIGHT), Fit.BLUR)
-    layout = ass_captions.layout_for(1080, 1920, picture_bottom=picture_bottom(framing))
-    text = ass_captions.render(caption_cues(episode, span, episode_end_sec(episode)), layout, SPAN_SEC,
-                               make_environment(default_templates_dir()), title=screen_title(span))
-    captions, layer = work / "bench-captions.ass", work / "bench-text.mov"
-    captions.write_text(text, encoding="utf-8")
+    framing, captions, text = _bench_captions(work)
+    layer = work / "bench-text.mov"
     cut = ClipCut(str(video), float(SPAN[1]), SPAN_SEC, str(work / "bench-captions.mp4"))
     start = time.perf_counter()
     if not is_now:
         run_ffmpeg(before_args(video_args(cut, framing, captions, FONTS_DIR)), what="cutting with captions as before")
         return time.perf_counter() - start
-    said = run_ffmpeg(text_layer_args(captions, FONTS_DIR, framing.size, SPAN_SEC, ass_captions.change_times_sec(text, SPAN_SEC),
+    said = run_ffmpeg(text_layer_args(captions, FONTS_DIR, framing.size, ass_captions.change_times_sec(text, SPAN_SEC),
                                       str(layer), chosen_ffmpeg().frame_timing_option), what="drawing the captions")
     run_ffmpeg(video_args(cut, framing, captions, FONTS_DIR, layer, text_boxes_of(said, framing.size[1])), what="cutting with captions")
     return time.perf_counter() - start
+
+
+def _bench_captions(work: Path):  # noqa: ANN202 - (Framing, Path, str)
+    """The bench span's 9:16 framing, and its title and captions as clipper writes them (the ASS file in `work`, its text)."""
+    episode = load_episode(EPISODE)
+    span, = choose_spans(episode, CutOptions(str(EPISODE), start_sec=float(SPAN[1]), end_sec=float(SPAN[3])))
+    framing = Framing((1080, 1920), (WIDTH, HEIGHT), Fit.BLUR)
+    layout = ass_captions.layout_for(1080, 1920, picture_bottom=picture_bottom(framing))
+    text = ass_captions.render(caption_cues(episode, span, episode_end_sec(episode)), layout, SPAN_SEC,
+                               make_environment(default_templates_dir()), title=screen_title(span))
+    captions = work / "bench-captions.ass"
+    captions.write_text(text, encoding="utf-8")
+    return framing, captions, text
+
+
+# --- the 9:16 encode's picture (helper "vertical", issue 13) ---------------------------------
+_X264_ONLY = ("-x264-params", "-preset", "-profile:v", "-crf", "-bf", "-g", "-movflags", "-use_editlist", "-f")
+
+
+def vertical_quality_rows(video: Path, work: Path) -> list[str]:
+    """Clipper's 9:16 encode of the bench span, and the same with x264's veryfast as it is, against the
+    same argv's frames encoded lossless (FFV1 in NUT, no sound): SSIM and PSNR, and the files' sizes."""
+    framing, captions, text = _bench_captions(work)
+    layer = work / "bench-text.mov"
+    said = run_ffmpeg(text_layer_args(captions, FONTS_DIR, framing.size, ass_captions.change_times_sec(text, SPAN_SEC),
+                                      str(layer), chosen_ffmpeg().frame_timing_option), what="drawing the captions")
+    cut = ClipCut(str(video), float(SPAN[1]), SPAN_SEC, "OUT")
+    argv = video_args(cut, framing, captions, FONTS_DIR, layer, text_boxes_of(said, framing.size[1]))
+    at = argv.index("-x264-params")
+    ways = {"clipper (x264 veryfast, subme=0, me=dia, no partitions)": argv, "x264 veryfast as it is": argv[:at] + argv[at + 2:]}
+    lossless = work / "bench-lossless.nut"
+    run_ffmpeg(_lossless_args(argv, lossless), what="encoding the 9:16 span lossless")
+    rows, sizes = [], []
+    for way, args in ways.items():
+        clip = work / "bench-picture.mp4"
+        run_ffmpeg([str(clip) if arg == "OUT" else arg for arg in args], what="encoding the 9:16 span")
+        sizes.append(clip.stat().st_size)
+        ssim, psnr = picture_likeness(clip, lossless)
+        rows.append(f"| {way} | {ssim:.5f} | {psnr:.2f} dB | {sizes[-1] / 1e6:.2f} MB |")
+    rows[0] = rows[0][:-2] + f" ({sizes[0] / sizes[1] - 1:+.1%} against veryfast as it is) |"
+    return rows
+
+
+def _lossless_args(argv: list[str], output: Path) -> list[str]:
+    """A video_args argv made to write its frames lossless (FFV1; the sound as PCM) to `output`."""
+    dropped = _X264_ONLY + ("-b:a", "-aac_coder", "-aac_ms")
+    codecs = {"libx264": "ffv1", "aac": "pcm_s16le", "OUT": str(output)}
+    lossless: list[str] = []
+    for arg in argv:
+        if lossless and lossless[-1] in dropped:
+            lossless.pop()
+            continue
+        lossless.append(codecs.get(arg, arg))
+    return lossless
+
+
+_SSIM_ALL = re.compile(r"SSIM .* All:([\d.]+)")
+_PSNR_AVERAGE = re.compile(r"PSNR .* average:([\d.]+|inf)")
+
+
+def picture_likeness(clip: Path, lossless: Path) -> tuple[float, float]:
+    """SSIM and PSNR of `clip` against `lossless`, frame by frame. The MP4 repeats its first frame at
+    0 s (constant frame rate from 0), the NUT keeps the frames' own times: it is one frame behind."""
+    graph = ("[0:v]trim=start_frame=1,setpts=N/30/TB,split[c0][c1];[1:v]setpts=N/30/TB,split[l0][l1];"
+             "[c0][l0]ssim;[c1][l1]psnr")
+    said = run_ffmpeg(["-i", str(clip), "-i", str(lossless), "-lavfi", graph, "-f", "null", "-"], what="comparing the pictures")
+    return float(_SSIM_ALL.search(said).group(1)), float(_PSNR_AVERAGE.search(said).group(1))
+# --- end of the 9:16 encode's picture --------------------------------------------------------
 
 
 def before_args(argv: list[str]) -> list[str]:
     """Clipper's argv with the ass filter (video_args without a text layer) made the command of before issue 13."""
     at = argv.index("-x264-params")
     graph = argv.index("-filter_complex") + 1
-    for now, before in zip(_FILL_NOW, _FILL_BEFORE):
-        if now not in argv[graph]:
-            raise RuntimeError(f"the 9:16 fill changed, the bench's 'before' needs updating: {now} not in {argv[graph]}")
-        argv[graph] = argv[graph].replace(now, before)
+    if not _FILL_NOW.search(argv[graph]):
+        raise RuntimeError(f"the 9:16 fill changed, the bench's 'before' needs updating: {argv[graph]}")
+    argv[graph] = _FILL_NOW.sub(lambda found: f"{_FILL_BEFORE}{found.group(2)};", argv[graph])
     return argv[:at] + argv[at + 2:]
 
 

@@ -46,8 +46,13 @@ _ENCODE = {
 # Then (issue 13, the same span against the uncompressed filter graph's frames): me=dia (the diamond
 # search, superfast's), the whole encode's CPU 4 % less at the same SSIM and size; partitions without
 # p8x8 (superfast's), 4 % less again at SSIM 0.99608 against 0.99612, PSNR 47.26 dB against 47.22,
-# for a file 1.4 % larger.
-X264_PARAMS = "subme=1:me=dia:partitions=i8x8,i4x4"  # the smart cut's head is encoded with them too
+# for a file 1.4 % larger. Then (the frames aligned one by one; medians of 3 interleaved runs) no
+# partitions searched at all (16x16 blocks, the 8x8 transform kept): CPU 4 % less, SSIM 0.99552
+# against 0.99583, PSNR 44.45 dB against 44.52, a file 1 % smaller; and whole-pixel motion only
+# (subme=0): CPU 10 % less again, SSIM 0.99540, PSNR 44.40 dB (x264 veryfast as it is: 0.99562,
+# 44.31 dB), the file 21 % larger than veryfast's as it is (11.2 MB against 9.3; the two-tile
+# recording: 20 %).
+X264_PARAMS = "subme=0:me=dia:partitions=none"  # the smart cut's head is encoded with them too
 _VIDEO_X264 = {"x264-params": X264_PARAMS}
 _AUDIO_ENCODE = {**_AAC, "movflags": "+faststart", "use_editlist": 0, "f": "mp4"}
 
@@ -118,7 +123,10 @@ def video_args(cut: ClipCut, framing: Framing, captions: Path | None, fonts_dir:
     `text_boxes`: where the layer has text at all (text_boxes_of): only those parts are overlaid.
     """
     clip = ffmpeg.input(input_argument(cut.source), ss=f"{cut.offset_sec:.3f}", t=f"{cut.duration_sec:.3f}")
-    video = _frame(clip.video, framing).filter("fps", FPS).filter("setsar", 1)
+    # The frame rate made first: fps keeps a reference to each frame it passes on (to repeat it), so
+    # after it the text's overlays found their frame not writable and copied it whole (issue 13:
+    # the filter graph's CPU 15 % less on the bench's 9:16 span, the same frames).
+    video = _frame(clip.video.filter("fps", FPS), framing).filter("setsar", 1)
     if text_layer:
         video = _with_text_layer(video, text_layer, text_boxes)
     elif captions:
@@ -131,7 +139,7 @@ def video_args(cut: ClipCut, framing: Framing, captions: Path | None, fonts_dir:
 _LAYER_RATE = 100  # frames a second of the blank canvas: ASS times are in centiseconds
 
 
-def text_layer_args(captions: Path, fonts_dir: Path, size: tuple[int, int], duration_sec: float,
+def text_layer_args(captions: Path, fonts_dir: Path, size: tuple[int, int],
                     change_times_sec: tuple[float, ...], output: str, frame_timing_option: str = "fps_mode") -> list[str]:
     """The ASS `captions` drawn by libass on a transparent canvas once at each of the times its
     picture changes (formats.ass_captions.change_times_sec), as a short video (QuickTime RLE,
@@ -141,11 +149,13 @@ def text_layer_args(captions: Path, fonts_dir: Path, size: tuple[int, int], dura
     `frame_timing_option`: Ffmpeg.frame_timing_option (frames kept at their times, not made constant-rate).
     """
     width, height = size
-    wanted = "+".join(f"not(n-{round(sec * _LAYER_RATE)})" for sec in change_times_sec)
-    # Chosen and made RGBA inside the lavfi input: its frames cross into the main graph as packets,
-    # where a canvas made outside would lose its alpha and be copied 100 times a second.
-    canvas = ffmpeg.input(f"color=c=black@0:s={width}x{height}:r={_LAYER_RATE}:d={duration_sec:.2f},"
-                          f"select={wanted},format=rgba", f="lavfi")
+    # One blank frame per change, each moved to its change's time (in 1/_LAYER_RATE s) rather than
+    # chosen among a frame every 1/_LAYER_RATE s (the same frames at their times, 3000 fewer made
+    # for 30 s). Made RGBA inside the lavfi input: its frames cross into the main graph as packets,
+    # where a canvas made outside would lose its alpha.
+    ticks = "+".join(f"{round(sec * _LAYER_RATE)}*eq(N\\,{index})" for index, sec in enumerate(change_times_sec) if sec)
+    canvas = ffmpeg.input(f"color=c=black@0:s={width}x{height}:r={_LAYER_RATE}:d={len(change_times_sec) / _LAYER_RATE:.2f},"
+                          f"setpts={ticks or 0},format=rgba", f="lavfi")
     layers = canvas.video.filter("ass", str(captions), fontsdir=str(fonts_dir), alpha=1).filter_multi_output("split")
     drawn = ffmpeg.output(layers[0], output, vcodec="qtrle", f="mov", **{frame_timing_option: "passthrough"})
     # Each drawing's boxes of not quite transparent pixels in the frame's upper and lower half (the
@@ -327,16 +337,69 @@ def _frame(video, framing: Framing):  # noqa: ANN001, ANN202 - ffmpeg-python nod
     if framing.fit is Fit.CROP:  # crop at the source's size first: scaling up the whole picture buys nothing
         return (video.filter("crop", f"min(iw,ih*{width}/{height})", f"min(ih,iw*{height}/{width})")
                 .filter("scale", width, height))
+    return _blurred_fill(video, framing)
+
+
+def _blurred_fill(video, framing: Framing):  # noqa: ANN001, ANN202
+    """The whole picture, with bands of a blurred, enlarged copy of itself beside it (above and
+    below, or left and right) where it leaves the frame empty: stacked, not overlaid (issue 13: the
+    overlay converted the picture for alpha, blended it and enlarged the hidden part of the fill;
+    the filter graph's CPU 13 % less on the bench's 9:16 span).
+    A band's rows next to the picture are enlarged from the blurred copy's rows inside it only."""
+    width, height = framing.size
+    shown = _picture_size(framing)
+    if not shown:  # the source's size unknown: the picture centred over the whole fill
+        parts = video.filter_multi_output("split")
+        picture = parts[1].filter("scale", width, height, force_original_aspect_ratio="decrease", force_divisible_by=2)
+        return ffmpeg.overlay(_blurred(parts[0], framing).filter("scale", width, height, flags="bilinear"), picture,
+                              x="(W-w)/2", y="(H-h)/2")
+    across = shown[0] < width  # bands left and right, else above and below
+    empty = (width - shown[0]) if across else (height - shown[1])
+    before = empty // 2 // 2 * 2  # where overlay placed the picture: (W-w)/2, on even pixels (4:2:0)
+    bands = (before, empty - before)
+    if not empty:
+        return video.filter("scale", *shown)
     parts = video.filter_multi_output("split")
+    fill = _blurred(parts[0], framing).filter_multi_output("split")
+    stacked = [_band(fill[0], framing.size, bands[0], across, at_start=True), parts[1].filter("scale", *shown),
+               _band(fill[1], framing.size, bands[1], across, at_start=False)]
+    stacked = [part for part, size in zip(stacked, (bands[0], 1, bands[1])) if size]
+    return ffmpeg.filter(stacked, "hstack" if across else "vstack", inputs=len(stacked))
+
+
+def _blurred(video, framing: Framing):  # noqa: ANN001, ANN202
+    """The picture cropped to the frame's shape, shrunk, blurred and darkened (not yet enlarged).
+    Cropped before shrinking: the rest would be thrown away after."""
+    width, height = framing.size
+    return (video.filter("crop", f"min(iw,ih*{width}/{height})", f"min(ih,iw*{height}/{width})")
+            .filter("scale", width // _BLUR_SHRINK, height // _BLUR_SHRINK).filter("boxblur", 8)
+            .filter("eq", brightness=-0.18, saturation=0.7))  # darker and calmer: the text over it reads
+
+
+def _band(small_fill, size: tuple[int, int], pixels: int, across: bool, at_start: bool):  # noqa: ANN001, ANN202
+    """The part of the shrunk fill that `pixels` rows (columns, `across`) of the frame of `size` show,
+    at its start or end, enlarged bilinearly (on a blurred picture bicubic buys nothing, issue 13)."""
+    width, height = size
     small_w, small_h = width // _BLUR_SHRINK, height // _BLUR_SHRINK
-    # Cropped to the frame's shape before shrinking (the rest would be thrown away after), and enlarged
-    # bilinearly: on a blurred picture bicubic's sharper enlargement buys nothing (issue 13).
-    background = (parts[0].filter("crop", f"min(iw,ih*{width}/{height})", f"min(ih,iw*{height}/{width})")
-                  .filter("scale", small_w, small_h).filter("boxblur", 8)
-                  .filter("eq", brightness=-0.18, saturation=0.7)  # darker and calmer: the text over it reads
-                  .filter("scale", width, height, flags="bilinear"))
-    picture = parts[1].filter("scale", width, height, force_original_aspect_ratio="decrease", force_divisible_by=2)
-    return ffmpeg.overlay(background, picture, x="(W-w)/2", y="(H-h)/2")
+    if across:
+        columns = min(small_w, -(-pixels // _BLUR_SHRINK))
+        part = small_fill.filter("crop", columns, small_h, 0 if at_start else small_w - columns, 0)
+        return part.filter("scale", pixels, height, flags="bilinear")
+    rows = min(small_h, -(-pixels // _BLUR_SHRINK))
+    part = small_fill.filter("crop", small_w, rows, 0, 0 if at_start else small_h - rows)
+    return part.filter("scale", width, pixels, flags="bilinear")
+
+
+def _picture_size(framing: Framing) -> tuple[int, int] | None:
+    """The whole picture's size inside the frame, as scale's force_original_aspect_ratio=decrease
+    with force_divisible_by=2 makes it (rounded to the nearest, halves up; then down to even)."""
+    width, height = framing.size
+    source_w, source_h = framing.source_size
+    if not source_w or not source_h:
+        return None
+    fit_w = min(width, (height * source_w + source_h // 2) // source_h)
+    fit_h = min(height, (width * source_h + source_w // 2) // source_w)
+    return fit_w // 2 * 2, fit_h // 2 * 2
 
 
 # --- split and speaker layouts (helper "layouts") ---------------------------------------------

@@ -7,7 +7,7 @@ import logging
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from fractions import Fraction
@@ -310,6 +310,7 @@ def _run_clip_job(job: ClipJob, environment, on_event: Events, decoded: Path) ->
     episode, span, options = job.episode, job.span, job.options
     source, offset = job.sources.locate(span.start_sec, span.end_sec)
     info = read_media_info(source.path)
+    glance = _early_glance(str(source.path), offset, span, options, info)
     listed = None
     if info.has_audio:
         listing = _listing_beside(options, info, decoded.parent)
@@ -326,7 +327,7 @@ def _run_clip_job(job: ClipJob, environment, on_event: Events, decoded: Path) ->
     heard = heard_words(episode, span, episode_end_sec(episode) or span.end_sec, speech)
     cut = levelled_sound(span, speech, heard, cut)
     cues = cues_of(heard, span)
-    media, made = _make_media(episode, span, job.name, job.folder, cut, cues, options, environment, info, on_event, listed)
+    media, made = _make_media(episode, span, job.name, job.folder, cut, cues, options, environment, info, on_event, listed, glance)
     remember_media_info(media[-1], made)  # as checked: the review page reads it without ffmpeg
     _write_texts(episode, span, job.name, job.folder, cues, media[0].name, environment)
     warnings = _platform_warnings(media[-1], made, span.duration_sec, options)
@@ -400,8 +401,9 @@ def limited_sound(levelled: ClipCut) -> ClipCut:
 
 def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: ClipCut, cues, options: CutOptions,
                 environment, info: MediaInfo, on_event: Events,  # noqa: ANN001
-                listed: smart_cut.Listed | None = None) -> tuple[list[Path], MediaInfo]:
-    """Encode the clip's media; each file is checked (streams, length) before it takes its name."""
+                listed: smart_cut.Listed | None = None, glance: Future | None = None) -> tuple[list[Path], MediaInfo]:
+    """Encode the clip's media; each file is checked (streams, length) before it takes its name.
+    `glance`: the keyframes already being read for the layout (_early_glance), if they are."""
     if options.audio_only:
         return _make_audio(episode, span, name, folder, cut, cues, options, environment, info, on_event)
     from .formats import ass_captions
@@ -409,7 +411,7 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     if not info.has_video:
         raise ClipperError("the source has no video", "use --audio-only, or give a video with --source", cut.source)
     size = fit_within_limits(output_size(options.aspect, info.width, info.height), options.platforms)
-    framing = clip_framing(episode, span, cut, size, options, info, on_event)
+    framing = clip_framing(episode, span, cut, size, options, info, on_event, glance)
     layout = ass_captions.layout_for(*size, picture_bottom=picture_bottom(framing))
     title = screen_title(span) if options.title else ""
     text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=title,
@@ -438,7 +440,7 @@ def _drawn_text_boxes(text: str, ass: Path, fonts: Path, size: tuple[int, int], 
 
     if "\nDialogue:" not in text:
         return ()
-    said = run_ffmpeg(text_layer_args(ass, fonts, size, duration_sec, ass_captions.change_times_sec(text, duration_sec),
+    said = run_ffmpeg(text_layer_args(ass, fonts, size, ass_captions.change_times_sec(text, duration_sec),
                                       str(layer), chosen_ffmpeg().frame_timing_option), what=f"drawing the captions of {name}")
     return text_boxes_of(said, size[1])
 
@@ -527,7 +529,7 @@ def _encoded_parts(cut: ClipCut, seek: str, plan: smart_cut.SmartCutPlan, source
 
 # --- layouts (helper "layouts"): split and speaker, and the default that picks one ------------
 def clip_framing(episode: Episode, span: ClipSpan, cut: ClipCut, size: tuple[int, int], options: CutOptions,
-                 info: MediaInfo, on_event: Events) -> Framing:
+                 info: MediaInfo, on_event: Events, glance: Future | None = None) -> Framing:
     """How the clip's frame is filled: as asked, else the best the recording allows (9:16: two
     people's tiles found, and whose is which → speaker; two tiles but no clear answer → split; else
     blur; --tiles alone → speaker). 1:1 keeps blur unless asked, 16:9 the source's frame."""
@@ -538,7 +540,7 @@ def clip_framing(episode: Episode, span: ClipSpan, cut: ClipCut, size: tuple[int
     if asked in ("blur", "crop") or (not asked and options.aspect != "9:16"):
         return Framing(size, source_size, Layout(asked or "blur"))
     turns = clip_turns(episode, span)
-    found, frames = _look_for_tiles(cut, info, whole=asked == "speaker" and not options.tiles)
+    found, frames = _look_for_tiles(cut, info, _needs_every_frame(options), glance)
     tiles = found or (Tiles((0.0, 0.5), (0.5, 1.0)) if asked or options.tiles else None)
     sides = _sides(episode, frames, tiles, turns, options)
     layout = _chosen_layout(asked or ("speaker" if options.tiles else ""), found, sides)
@@ -557,17 +559,39 @@ TILE_WIDTH = 160
 MIN_KEYFRAMES = 3  # fewer keyframes in the clip than this tell nothing: every frame is looked at
 
 
-def _look_for_tiles(cut: ClipCut, info: MediaInfo, whole: bool) -> tuple[Tiles | None, GrayFrames | None]:
+def _look_for_tiles(cut: ClipCut, info: MediaInfo, whole: bool,
+                    early: Future | None = None) -> tuple[Tiles | None, GrayFrames | None]:
     """The tiles, looked for in the clip's keyframes first (a glance: a one-person recording costs
-    next to nothing more), then in every frame, at TILE_FPS, when they show a seam (or there are
-    too few, or the frames are needed anyway: `whole`); those frames come back too, for who moves when."""
+    next to nothing more; `early`: that glance, begun before), then in every frame, at TILE_FPS, when
+    they show a seam (or there are too few, or the frames are needed anyway: `whole`); those frames
+    come back too, for who moves when."""
     size = _analysis_size(info)
     if not whole:
-        glance = read_gray_frames(cut.source, cut.offset_sec, cut.duration_sec, size, None)
+        glance = early.result() if early else read_gray_frames(cut.source, cut.offset_sec, cut.duration_sec, size, None)
         if len(glance.frames) >= MIN_KEYFRAMES and not find_tiles(glance):
             return None, None
     frames = read_gray_frames(cut.source, cut.offset_sec, cut.duration_sec, size, TILE_FPS)
     return find_tiles(frames), frames
+
+
+def _needs_every_frame(options: CutOptions) -> bool:
+    """--layout speaker without --tiles: who moves when is read from every frame, no glance first."""
+    return options.layout == "speaker" and not options.tiles
+
+
+def _early_glance(source: str, offset_sec: float, span: ClipSpan, options: CutOptions, info: MediaInfo) -> Future | None:
+    """The glance at the span's keyframes (_look_for_tiles) begun now, beside the listening pass,
+    when clip_framing will want it: the span as chosen, before its ends are snapped to the pauses
+    (a fraction of a second; the keyframes it holds show the same recording). Else None."""
+    asked = options.layout
+    wanted = (not options.audio_only and info.has_video and bool(ASPECTS[options.aspect]) and asked not in ("blur", "crop")
+              and (asked or options.aspect == "9:16") and not _needs_every_frame(options))
+    if not wanted:
+        return None
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clipper-glance")
+    glance = pool.submit(read_gray_frames, source, offset_sec, span.duration_sec, _analysis_size(info), None)
+    pool.shutdown(wait=False)  # its thread ends with the glance: nothing else waits for it
+    return glance
 
 
 def _analysis_size(info: MediaInfo) -> tuple[int, int]:

@@ -46,7 +46,7 @@ def clips(tmp_path_factory, media_dir, ffmpeg_binary) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("layer")
     captions, layer = folder / "captions.ass", folder / "text.mov"
     captions.write_text(ASS, encoding="utf-8")
-    said = run_ffmpeg(text_layer_args(captions, FONTS_DIR, SIZE, 4.0, change_times_sec(ASS, 4.0), str(layer),
+    said = run_ffmpeg(text_layer_args(captions, FONTS_DIR, SIZE, change_times_sec(ASS, 4.0), str(layer),
                                       chosen_ffmpeg().frame_timing_option), what="drawing the test captions")
     boxes = text_boxes_of(said, SIZE[1])  # the layer overlaid where it has text only, as clipper does
     framing = Framing(SIZE, (640, 360), Fit.BLUR)
