@@ -411,7 +411,9 @@ def read_media_info_ahead(path: str | Path) -> None:
         except Exception as exc:  # noqa: BLE001 - handed to whoever asks
             reading.set_exception(exc)
 
-    threading.Thread(target=read, name="clipper-read-ahead", daemon=True).start()
+    # Not a daemon: a run that stops early (a user mistake) must not end Python while this thread
+    # forks ffmpeg, which prints "Exception ignored … release unlocked lock" to the user.
+    threading.Thread(target=read, name="clipper-read-ahead").start()
 
 
 _READING: dict = {}  # a file's key (_file_key): the concurrent.futures.Future of its reading ahead
