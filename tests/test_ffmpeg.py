@@ -212,17 +212,20 @@ def test_an_ffmpeg_fit_on_path_is_chosen_without_importing_the_wheel():
 
 def test_a_file_read_ahead_is_read_once_by_ffmpeg(tmp_path, monkeypatch):
     """`clipper cut` reads its local source's facts while it starts up; the later read waits for that one."""
-    import clipper.ffmpeg as ffmpeg_module
-    from clipper.ffmpeg import read_media_info_ahead
+    from clipper.ffmpeg import read_media_info_ahead, use_ffmpeg
 
     source = tmp_path / "tone.m4a"
     run_ffmpeg(["-y", "-f", "lavfi", "-i", "sine=d=2", "-c:a", "aac", str(source)], what="making a tone")
-    probed: list[str] = []
-    probe = ffmpeg_module._probe_media
-    monkeypatch.setattr(ffmpeg_module, "_probe_media", lambda path: probed.append(path) or probe(path))
-    read_media_info_ahead(source)
-    read_media_info_ahead(source)  # asked twice: still one reading
-    info = read_media_info(source)
-    assert probed == [str(source)] and info.has_audio and not info.has_video and 1.9 < (info.duration_sec or 0) < 2.2
-    read_media_info_ahead(tmp_path)  # not a file: nothing read
-    assert probed == [str(source)]
+    wrapper, log = counting_ffmpeg(tmp_path / "bin", FFMPEGS[-1])
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    use_ffmpeg(str(wrapper))
+    try:
+        read_media_info_ahead(source)
+        read_media_info_ahead(source)  # asked twice: still one reading
+        info = read_media_info(source)
+        read_media_info_ahead(tmp_path)  # not a file: nothing read
+    finally:
+        use_ffmpeg(None)
+    reads = [line for line in log.read_text().splitlines() if str(tmp_path) in line]
+    assert len(reads) == 1 and reads[0].endswith(f"{source}") and info.has_audio and not info.has_video
+    assert 1.9 < (info.duration_sec or 0) < 2.2
