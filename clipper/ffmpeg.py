@@ -29,7 +29,6 @@ _VIDEO = re.compile(r"Stream #\S+.*?: Video: (\w+).*?, (\d{2,5})x(\d{2,5})[, \[]
 _FPS = re.compile(r", (\d+(?:\.\d+)?) fps")
 _PIXELS = re.compile(r"Video: \w+(?: \(([^)/]+)\))?.*?, (\w+)(?:\(([^)]*)\))?, \d{2,5}x\d{2,5}")  # profile, pix_fmt, colour
 _AUDIO = re.compile(r"Stream #\S+.*?: Audio: (\w+).*?, (\d+) Hz")
-_LOUDNESS = re.compile(r"Integrated loudness:\s+I:\s+(-?[\d.]+) LUFS", re.S)
 _VERSION = re.compile(r"ffmpeg version n?(\d+)\.(\d+)")
 _INSTALL_HINT = "install ffmpeg (apt install ffmpeg, brew install ffmpeg) or `pip install imageio-ffmpeg`"
 _PROBE_TIMEOUT_SEC = 30
@@ -547,11 +546,11 @@ def read_loudness(path: str | Path) -> LoudnessReading:
     # No `framelog=quiet`: ffmpeg 5.1 does not know it (the per-frame lines are skipped when read).
     stderr = run_ffmpeg(["-i", input_argument(path), "-vn", "-af", "ebur128=peak=true", "-f", "null", "-"],
                         what="measuring loudness")
-    summary = stderr[stderr.rfind("Summary:"):]
-    loudness, peak = _LOUDNESS.search(summary), re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
-    if not loudness or not peak:
+    found = _EBUR128_SUMMARY.findall(stderr)
+    if not found:
         raise ToolError("ffmpeg did not report a loudness", "check that the file has audio", str(path))
-    return LoudnessReading(float(loudness.group(1)), float(peak.group(1)))
+    integrated, _, _, peak = found[-1]  # the summary that parse_ebur128_report reads, silence kept as it is
+    return LoudnessReading(float(integrated), float(peak))
 
 
 def measure_loudness(path: str | Path) -> float:
