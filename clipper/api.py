@@ -263,14 +263,19 @@ def cut_clips(options: CutOptions, on_event: Callable[[str], None] = lambda mess
     """Cut social clips of one episode (see cutting.CutOptions); failures are per clip, in the report."""
     from .cutting import cut_clips as cut
     from .ffmpeg import chosen_ffmpeg, use_ffmpeg
-    from .review import refresh_review
+    from .review import compile_review_templates, refresh_review
 
     if options.ffmpeg:
         use_ffmpeg(options.ffmpeg)
     chosen_ffmpeg()  # checked before anything else: what it lacks is said first
     episode = load_episode(options.episode, options.people_dir)
     notes: list[ShowNotes] = []  # made while the clips are encoded; again here if that failed
-    report = cut(episode, options, on_event, meanwhile=lambda: notes.append(build_show_notes(episode)))
+
+    def prepare_review() -> None:
+        notes.append(build_show_notes(episode))
+        compile_review_templates(options.templates_dir)
+
+    report = cut(episode, options, on_event, meanwhile=prepare_review)
     if any(result.status != "unchanged" for result in report.results):
         refresh_review(notes[0] if notes else build_show_notes(episode), options.out_dir, options.templates_dir)
     return report

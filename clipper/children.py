@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -16,8 +15,10 @@ _PR_SET_PDEATHSIG = 1  # linux/prctl.h
 def _load_prctl():  # noqa: ANN202 - a ctypes function, or None
     if not sys.platform.startswith("linux"):
         return None
-    name = ctypes.util.find_library("c")
-    return ctypes.CDLL(name, use_errno=True).prctl if name else None
+    try:  # the C library Python runs on (find_library would run ldconfig at every start)
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except AttributeError:  # a Python linked without it
+        return None
 
 
 # Loaded once here: `die_with_parent` runs between fork and exec, where it must not import or load.

@@ -327,9 +327,14 @@ def _run_clip_job(job: ClipJob, environment, on_event: Events, decoded: Path) ->
     heard = heard_words(episode, span, episode_end_sec(episode) or span.end_sec, speech)
     cut = levelled_sound(span, speech, heard, cut)
     cues = cues_of(heard, span)
-    media, made = _make_media(episode, span, job.name, job.folder, cut, cues, options, environment, info, on_event, listed, glance)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="clipper-texts") as side:
+        # Python work (the post's template, its ranking) beside the media's ffmpegs; written after them
+        texts = side.submit(clip_texts, episode, span, job.name, cues, _files(job.name, options)[0], environment)
+        media, made = _make_media(episode, span, job.name, job.folder, cut, cues, options, environment, info, on_event,
+                                  listed, glance)
     remember_media_info(media[-1], made)  # as checked: the review page reads it without ffmpeg
-    _write_texts(episode, span, job.name, job.folder, cues, media[0].name, environment)
+    for file_name, text in texts.result().items():
+        write_atomic(job.folder / file_name, text)
     warnings = _platform_warnings(media[-1], made, span.duration_sec, options)
     mark_clip_done(job.folder, job.name, job.stamp)
     files = tuple(str(job.folder / f) for f in _files(job.name, options))
@@ -414,13 +419,15 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     framing = clip_framing(episode, span, cut, size, options, info, on_event, glance)
     layout = ass_captions.layout_for(*size, picture_bottom=picture_bottom(framing))
     title = screen_title(span) if options.title else ""
-    text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=title,
-                               style=ass_captions.CaptionStyle(options.caption_style))
     target = folder / f"{name}.mp4"
     if framing.fit is Layout.NONE and not smart_cut.why_not(info, size, options.captions and bool(cues)):
-        made = _smart_cut(cut, text if title else None, layout.title_seconds if title else 0.0, target, name, info, listed)
+        style = ass_captions.CaptionStyle(options.caption_style)
+        head_text = ass_captions.render((), layout, cut.duration_sec, environment, title=title, style=style) if title else None
+        made = _smart_cut(cut, head_text, layout.title_seconds if title else 0.0, target, name, info, listed)
         if made:
             return [target], made
+    text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=title,
+                               style=ass_captions.CaptionStyle(options.caption_style))
     with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary, ThreadPoolExecutor(max_workers=1) as pool:
         sound = pool.submit(limited_sound, cut)  # the limiter's probe on the other core, beside the drawing
         layer = ass.with_name("text.mov")
@@ -733,13 +740,13 @@ def _captions_file(text: str) -> Iterator[tuple[Path, Path]]:
         yield ass, fonts
 
 
-def _write_texts(episode: Episode, span: ClipSpan, name: str, folder: Path, cues, media_name: str, environment) -> None:  # noqa: ANN001
+def clip_texts(episode: Episode, span: ClipSpan, name: str, cues, media_name: str,  # noqa: ANN001
+               environment) -> dict[str, str]:  # noqa: ANN001
+    """The texts beside the clip `media_name`, by file name: its captions, its post and its facts."""
     from .formats import clip_facts, srt
 
     post = post_text_of(episode, span, media_name, environment)
-    write_atomic(folder / f"{name}.srt", srt.render(cues))
-    write_atomic(folder / f"{name}.txt", post)
-    write_atomic(folder / f"{name}.json", clip_facts.render(span, media_name, post))
+    return {f"{name}.srt": srt.render(cues), f"{name}.txt": post, f"{name}.json": clip_facts.render(span, media_name, post)}
 
 
 def post_text_of(episode: Episode, span: ClipSpan, media_name: str, environment) -> str:  # noqa: ANN001

@@ -207,6 +207,16 @@ def render_page(notes: ShowNotes, folder: Path, templates_dir: Path | None = Non
     return review_page.render(build_review_page(notes, folder, description, chapters, intro), environment)
 
 
+def compile_review_templates(templates_dir: Path | None = None) -> None:
+    """Compile the page's templates ahead: a cut does it while its clips are encoded, so the page
+    written after them costs no compiling (0.02-0.03 s at the end of every cut)."""
+    from .formats import show_notes, youtube_description
+
+    environment = make_environment(templates_dir)
+    for name in (PAGE_TEMPLATE, INDEX_TEMPLATE, youtube_description.TEMPLATE, show_notes.INTRO_TEMPLATE):
+        environment.get_template(name)
+
+
 def write_if_changed(path: Path, text: str) -> bool:
     """Write `text` atomically unless the file already holds it; True when written."""
     if path.is_file() and _read_text(path) == text:
