@@ -79,16 +79,20 @@ class Ffmpeg:
         return tuple(c for c in CAPABILITIES if c.name not in self.present)
 
     @property
-    def is_too_old(self) -> bool:
+    def release(self) -> tuple[int, int] | None:
+        """(major, minor) of a numbered release; None for a build named otherwise ("N-112345-g…")."""
         match = _VERSION.match(f"ffmpeg version {self.version}")
-        return bool(match) and (int(match.group(1)), int(match.group(2))) < MIN_VERSION
+        return (int(match.group(1)), int(match.group(2))) if match else None
+
+    @property
+    def is_too_old(self) -> bool:
+        return self.release is not None and self.release < MIN_VERSION
 
     @property
     def frame_timing_option(self) -> str:
         """The output option that keeps frames' own times ("passthrough"): -fps_mode since 5.1,
         -vsync before it (the wheel's 9.0 knows only -fps_mode). Unknown versions: the new name."""
-        match = _VERSION.match(f"ffmpeg version {self.version}")
-        return "vsync" if match and (int(match.group(1)), int(match.group(2))) < (5, 1) else "fps_mode"
+        return "vsync" if self.release is not None and self.release < (5, 1) else "fps_mode"
 
     @property
     def problem(self) -> str:
