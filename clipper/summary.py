@@ -150,7 +150,6 @@ def host_label(episode: Episode) -> str:
     return asked.most_common(1)[0][0] if asked else ""
 
 
-
 def _group_by_chapter(sentences: list[_Sentence], chapters: tuple[Chapter, ...]) -> list[tuple[Chapter | None, list[_Sentence]]]:
     """Sentences by chapter; without chapters, by stretches of about five minutes (or one group without times)."""
     if all(s.sec < 0 for s in sentences):
