@@ -647,21 +647,26 @@ def _make_audio(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     if not info.has_audio:
         raise ClipperError("the source has no sound", "give a recording with sound with --source", cut.source)
     audio, video = folder / f"{name}.m4a", folder / f"{name}.audiogram.mp4"
-    with atomic_path(audio) as temporary:
-        run_ffmpeg(audio_args(replace(limited_sound(cut), output=str(temporary))), what=f"cutting the audio of {name}")
-        verify_media(temporary, cut.duration_sec, False, True, f"the audio of {name}")
     size, titles, captions = audiogram_captions(episode, span, cues, cut.duration_sec, options, environment)
-    picture = card_picture(episode, options.people_dir, on_event)
-    layout = audiogram_layout(size, with_picture=picture is not None)
-    with _captions_file(captions) as (ass, fonts), atomic_path(video) as temporary:
-        card, titles_file = ass.with_name("card.png"), ass.with_name("titles.ass")
-        titles_file.write_text(titles, encoding="utf-8")
-        run_ffmpeg(audiogram_card_args(str(audio), str(card), layout, titles_file, fonts, str(picture or "")),
-                   what=f"drawing the audiogram card of {name}")
-        run_ffmpeg(audiogram_args(str(audio), cut.duration_sec, str(temporary), layout, str(card), ass, fonts),
-                   what=f"making the audiogram of {name}", duration_sec=cut.duration_sec,
-                   on_progress=_encoding_progress(name, on_event))
-        made = verify_media(temporary, cut.duration_sec, True, True, f"the audiogram of {name}")
+    with _captions_file(captions) as (ass, fonts), ThreadPoolExecutor(max_workers=1) as pool:
+        layer = ass.with_name("text.mov")  # the captions drawn once per change, beside the sound's encode
+        boxes = pool.submit(_drawn_text_boxes, captions, ass, fonts, size, cut.duration_sec, layer, name)
+        with atomic_path(audio) as temporary:
+            run_ffmpeg(audio_args(replace(limited_sound(cut), output=str(temporary))), what=f"cutting the audio of {name}")
+            verify_media(temporary, cut.duration_sec, False, True, f"the audio of {name}")
+        picture = card_picture(episode, options.people_dir, on_event)
+        layout = audiogram_layout(size, with_picture=picture is not None)
+        with atomic_path(video) as temporary:
+            card, titles_file = ass.with_name("card.png"), ass.with_name("titles.ass")
+            titles_file.write_text(titles, encoding="utf-8")
+            run_ffmpeg(audiogram_card_args(str(audio), str(card), layout, titles_file, fonts, str(picture or "")),
+                       what=f"drawing the audiogram card of {name}")
+            drawn = boxes.result()  # none: no captions to overlay
+            run_ffmpeg(audiogram_args(str(audio), cut.duration_sec, str(temporary), layout, str(card), None, fonts,
+                                      layer if drawn else None, drawn),
+                       what=f"making the audiogram of {name}", duration_sec=cut.duration_sec,
+                       on_progress=_encoding_progress(name, on_event))
+            made = verify_media(temporary, cut.duration_sec, True, True, f"the audiogram of {name}")
     return [audio, video], made
 
 

@@ -115,3 +115,36 @@ def test_the_speaker_named_is_who_speaks_most_inside_the_clip():
     episode = load_episode(Path(__file__).parent / "data" / "speech" / "_podcast" / "speech-interview.md")
     span, = choose_spans(episode, CutOptions("x", start_sec=7, end_sec=20))  # Maria answers; Alexey's lines only touch it
     assert main_speaker(episode, span) == "Maria"
+
+
+def test_captions_drawn_once_per_change_look_as_libass_draws_them_on_every_frame(audiogram, tmp_path):
+    """The audiogram's captions are a layer drawn once per change and overlaid (issue 13): its frames
+    match the same audiogram with the captions drawn by the ass filter on every frame."""
+    from clipper.api import load_episode
+    from clipper.clip_graph import audiogram_args, audiogram_card_args
+    from clipper.clips import caption_cues
+    from clipper.cutting import CutOptions, _captions_file, _drawn_text_boxes, audiogram_captions, choose_spans
+    from clipper.ffmpeg import run_ffmpeg
+    from clipper.outputs import default_templates_dir
+    from clipper.templating import make_environment
+
+    episode_path, seconds, m4a = SPEECH / "_podcast" / "speech-interview.md", 6.0, str(audiogram[1])
+    options = CutOptions(str(episode_path), start_sec=START, end_sec=START + seconds, audio_only=True, exact=True)
+    episode = load_episode(episode_path)
+    span, = choose_spans(episode, options)
+    size, titles, text = audiogram_captions(episode, span, caption_cues(episode, span, END), seconds, options,
+                                            make_environment(default_templates_dir()))
+    layout, card, titles_file = audiogram_layout(size), tmp_path / "card.png", tmp_path / "titles.ass"
+    titles_file.write_text(titles, encoding="utf-8")
+    every, once, layer = tmp_path / "every.mp4", tmp_path / "once.mp4", tmp_path / "text.mov"
+    with _captions_file(text) as (ass, fonts):
+        run_ffmpeg(audiogram_card_args(m4a, str(card), layout, titles_file, fonts), what="the card")
+        boxes = _drawn_text_boxes(text, ass, fonts, size, seconds, layer, "the test")
+        run_ffmpeg(audiogram_args(m4a, seconds, str(every), layout, str(card), ass, fonts), what="libass every frame")
+        run_ffmpeg(audiogram_args(m4a, seconds, str(once), layout, str(card), None, fonts, layer, boxes), what="the layer")
+    height = SIZE[1] // SHRINK
+    captions = (slice(int(height * 0.62), int(height * 0.80)), slice(None))
+    for moment in (0.5, 2.5, 5.0):
+        drawn, overlaid = frames(every, moment, 1)[0], frames(once, moment, 1)[0]
+        assert (np.abs(drawn[captions] - np.median(drawn)) > 60).mean() > 0.01, "a caption is on screen"
+        assert np.abs(drawn[captions] - overlaid[captions]).mean() < 1.0
