@@ -126,11 +126,16 @@ def video_args(cut: ClipCut, framing: Framing, captions: Path | None, fonts_dir:
     # The frame rate made first: fps keeps a reference to each frame it passes on (to repeat it), so
     # after it the text's overlays found their frame not writable and copied it whole (issue 13:
     # the filter graph's CPU 15 % less on the bench's 9:16 span, the same frames).
-    video = _frame(clip.video.filter("fps", FPS), framing).filter("setsar", 1)
-    if text_layer:
-        video = _with_text_layer(video, text_layer, text_boxes)
-    elif captions:
-        video = video.filter("ass", str(captions), fontsdir=str(fonts_dir))
+    video = clip.video.filter("fps", FPS)
+    layer = ffmpeg.input(str(text_layer)).video if text_layer else None
+    if layer and text_boxes and _band_sizes(framing):
+        video = _blurred_fill(video, framing, _Text(layer, text_boxes)).filter("setsar", 1)
+    else:
+        video = _frame(video, framing).filter("setsar", 1)
+        if layer:
+            video = _with_text_layer(video, layer, text_boxes)
+        elif captions:
+            video = video.filter("ass", str(captions), fontsdir=str(fonts_dir))
     audio = _normalised(clip.audio, cut.loudness) if cut.has_audio else _silence(cut.duration_sec)
     return _compile(ffmpeg.output(video, audio, cut.output, t=f"{cut.duration_sec:.3f}", **_ENCODE, **_VIDEO_X264))
 
@@ -206,8 +211,7 @@ def _around(boxes: list[tuple[int, ...]]) -> TextBox:
     return TextBox(left, top, right - left, bottom - top)
 
 
-def _with_text_layer(video, text_layer: Path, boxes: tuple[TextBox, ...]):  # noqa: ANN001, ANN202
-    layer = ffmpeg.input(str(text_layer)).video
+def _with_text_layer(video, layer, boxes: tuple[TextBox, ...]):  # noqa: ANN001, ANN202
     if not boxes:
         return ffmpeg.overlay(video, layer)
     parts = layer.filter_multi_output("split", len(boxes))
@@ -340,31 +344,82 @@ def _frame(video, framing: Framing):  # noqa: ANN001, ANN202 - ffmpeg-python nod
     return _blurred_fill(video, framing)
 
 
-def _blurred_fill(video, framing: Framing):  # noqa: ANN001, ANN202
+def _blurred_fill(video, framing: Framing, text: _Text | None = None):  # noqa: ANN001, ANN202
     """The whole picture, with bands of a blurred, enlarged copy of itself beside it (above and
     below, or left and right) where it leaves the frame empty: stacked, not overlaid (issue 13: the
     overlay converted the picture for alpha, blended it and enlarged the hidden part of the fill;
     the filter graph's CPU 13 % less on the bench's 9:16 span).
-    A band's rows next to the picture are enlarged from the blurred copy's rows inside it only."""
+    A band's rows next to the picture are enlarged from the blurred copy's rows inside it only.
+    `text`: its layer overlaid onto the bands and the picture before they are stacked (_Text)."""
     width, height = framing.size
     shown = _picture_size(framing)
+    bands = _band_sizes(framing)
     if not shown:  # the source's size unknown: the picture centred over the whole fill
         parts = video.filter_multi_output("split")
         picture = parts[1].filter("scale", width, height, force_original_aspect_ratio="decrease", force_divisible_by=2)
         return ffmpeg.overlay(_blurred(parts[0], framing).filter("scale", width, height, flags="bilinear"), picture,
                               x="(W-w)/2", y="(H-h)/2")
-    across = shown[0] < width  # bands left and right, else above and below
-    empty = (width - shown[0]) if across else (height - shown[1])
-    before = empty // 2 // 2 * 2  # where overlay placed the picture: (W-w)/2, on even pixels (4:2:0)
-    bands = (before, empty - before)
-    if not empty:
+    if not bands:
         return video.filter("scale", *shown)
+    across = shown[0] < width  # bands left and right, else above and below
     parts = video.filter_multi_output("split")
     fill = _blurred(parts[0], framing).filter_multi_output("split")
     stacked = [_band(fill[0], framing.size, bands[0], across, at_start=True), parts[1].filter("scale", *shown),
                _band(fill[1], framing.size, bands[1], across, at_start=False)]
-    stacked = [part for part, size in zip(stacked, (bands[0], 1, bands[1])) if size]
+    spans = _stacked_spans((bands[0], shown[0] if across else shown[1], bands[1]))
+    stacked, spans = zip(*[(part, span) for part, span in zip(stacked, spans) if span[1] > span[0]])
+    if text:
+        stacked = _text_on_parts(list(stacked), spans, across, text)
     return ffmpeg.filter(stacked, "hstack" if across else "vstack", inputs=len(stacked))
+
+
+def _band_sizes(framing: Framing) -> tuple[int, int] | None:
+    """The blurred fill's two bands (rows above and below the picture, or columns left and right),
+    as overlay placed the picture before: (W-w)/2, on even pixels (4:2:0); None without bands."""
+    shown = _picture_size(framing)
+    if framing.fit is not Layout.BLUR or not shown:
+        return None
+    empty = (framing.size[0] - shown[0]) if shown[0] < framing.size[0] else (framing.size[1] - shown[1])
+    before = empty // 2 // 2 * 2
+    return (before, empty - before) if empty else None
+
+
+def _stacked_spans(sizes: tuple[int, ...]) -> list[tuple[int, int]]:
+    """Where each of the stacked parts of `sizes` begins and ends along the stacking."""
+    ends = [sum(sizes[:index + 1]) for index in range(len(sizes))]
+    return [(end - size, end) for end, size in zip(ends, sizes)]
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A text layer (text_layer_args' video) and the boxes where it has text (text_boxes_of)."""
+
+    layer: object  # an ffmpeg-python stream
+    boxes: tuple[TextBox, ...]
+
+
+def _text_on_parts(parts: list, spans: list[tuple[int, int]], across: bool, text: _Text) -> list:  # noqa: ANN001
+    """Each part of a frame to be stacked with the pieces of the text's boxes that fall in it overlaid:
+    the blends run on the small band frames, before stacking (issue 13: ffmpeg 5.1's overlay copied
+    the whole stacked 1080x1920 frame on frames where the layer's next drawing was not yet read)."""
+    pieces = [(index, piece) for box in text.boxes for index, span in enumerate(spans)
+              if (piece := _piece_of(box, span, across))]
+    layers = text.layer.filter_multi_output("split", len(pieces)) if pieces else []
+    for number, (index, piece) in enumerate(pieces):
+        start = spans[index][0]
+        drawn = layers[number].filter("crop", piece.width, piece.height, piece.x, piece.y)
+        parts[index] = ffmpeg.overlay(parts[index], drawn, x=piece.x - (start if across else 0),
+                                      y=piece.y - (0 if across else start))
+    return parts
+
+
+def _piece_of(box: TextBox, span: tuple[int, int], across: bool) -> TextBox | None:
+    """The part of `box` between `span`'s columns (`across`) or rows, in the frame's pixels; None if none."""
+    low, high = (box.x, box.x + box.width) if across else (box.y, box.y + box.height)
+    low, high = max(low, span[0]), min(high, span[1])
+    if low >= high:
+        return None
+    return TextBox(low, box.y, high - low, box.height) if across else TextBox(box.x, low, box.width, high - low)
 
 
 def _blurred(video, framing: Framing):  # noqa: ANN001, ANN202
