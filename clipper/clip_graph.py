@@ -363,7 +363,7 @@ def _blurred_fill(video, framing: Framing, text: _Text | None = None):  # noqa: 
         return video.filter("scale", *shown)
     across = shown[0] < width  # bands left and right, else above and below
     parts = video.filter_multi_output("split")
-    fill = _blurred(parts[0], framing).filter_multi_output("split")
+    fill = _shrunk(parts[0], framing).filter_multi_output("split")
     stacked = [_band(fill[0], framing.size, bands[0], across, at_start=True), parts[1].filter("scale", *shown),
                _band(fill[1], framing.size, bands[1], across, at_start=False)]
     spans = _stacked_spans((bands[0], shown[0] if across else shown[1], bands[1]))
@@ -423,26 +423,55 @@ def _piece_of(box: TextBox, span: tuple[int, int], across: bool) -> TextBox | No
 
 
 def _blurred(video, framing: Framing):  # noqa: ANN001, ANN202
-    """The picture cropped to the frame's shape, shrunk, blurred and darkened (not yet enlarged).
-    Cropped before shrinking: the rest would be thrown away after."""
+    """The picture cropped to the frame's shape, shrunk, blurred and darkened (not yet enlarged)."""
+    return _darkened_blur(_shrunk(video, framing))
+
+
+def _shrunk(video, framing: Framing):  # noqa: ANN001, ANN202
+    """The picture cropped to the frame's shape and shrunk. Cropped before shrinking: the rest would be
+    thrown away after."""
     width, height = framing.size
     return (video.filter("crop", f"min(iw,ih*{width}/{height})", f"min(ih,iw*{height}/{width})")
-            .filter("scale", width // _BLUR_SHRINK, height // _BLUR_SHRINK).filter("boxblur", 8)
-            .filter("eq", brightness=-0.18, saturation=0.7))  # darker and calmer: the text over it reads
+            .filter("scale", width // _BLUR_SHRINK, height // _BLUR_SHRINK))
+
+
+_BLUR_RADIUS, _BLUR_POWER = 8, 2  # boxblur's defaults for `boxblur=8`: the colours' radius too, in their own pixels
+# How far a blurred pixel's inputs lie, in rows (columns) of the shrunk picture: each pass of the
+# colours' blur reaches _BLUR_RADIUS of their rows, which are two of the picture's (4:2:0).
+_BLUR_REACH = 2 * _BLUR_RADIUS * _BLUR_POWER
+
+
+def _darkened_blur(small):  # noqa: ANN001, ANN202
+    return small.filter("boxblur", _BLUR_RADIUS).filter("eq", brightness=-0.18, saturation=0.7)  # the text over it reads
 
 
 def _band(small_fill, size: tuple[int, int], pixels: int, across: bool, at_start: bool):  # noqa: ANN001, ANN202
     """The part of the shrunk fill that `pixels` rows (columns, `across`) of the frame of `size` show,
-    at its start or end, enlarged bilinearly (on a blurred picture bicubic buys nothing, issue 13)."""
+    at its start or end, blurred and enlarged bilinearly (on a blurred picture bicubic buys nothing,
+    issue 13). Only the rows (columns) the band's blur reaches are blurred: the same pixels, and the
+    band's blur costs about half (issue 13: a third of the shrunk picture is hidden by the picture)."""
     width, height = size
     small_w, small_h = width // _BLUR_SHRINK, height // _BLUR_SHRINK
+    small_length = small_w if across else small_h
+    shown = min(small_length, -(-pixels // _BLUR_SHRINK))
+    # A row (column) more than the reach, and as many left over as even (crop takes 4:2:0 pictures
+    # from even rows): the band's crop then lands where it did in the whole shrunk picture.
+    blurred = shown + _BLUR_REACH + 1
+    blurred = min(small_length, blurred + (small_length - blurred) % 2)
+    part = _darkened_blur(_crop_along(small_fill, (small_w, small_h), across, blurred, at_start))
+    part = _crop_along(part, (small_w, small_h), across, shown, at_start, within=blurred)
+    return part.filter("scale", *((pixels, height) if across else (width, pixels)), flags="bilinear")
+
+
+def _crop_along(video, size: tuple[int, int], across: bool, length: int, at_start: bool, within: int = 0):  # noqa: ANN001, ANN202
+    """The first or last `length` columns (`across`) or rows of a picture of `size` (`within` of them:
+    of a picture cropped to that many)."""
+    small_w, small_h = size
     if across:
-        columns = min(small_w, -(-pixels // _BLUR_SHRINK))
-        part = small_fill.filter("crop", columns, small_h, 0 if at_start else small_w - columns, 0)
-        return part.filter("scale", pixels, height, flags="bilinear")
-    rows = min(small_h, -(-pixels // _BLUR_SHRINK))
-    part = small_fill.filter("crop", small_w, rows, 0, 0 if at_start else small_h - rows)
-    return part.filter("scale", width, pixels, flags="bilinear")
+        total = within or small_w
+        return video.filter("crop", length, small_h, 0 if at_start else total - length, 0)
+    total = within or small_h
+    return video.filter("crop", small_w, length, 0, 0 if at_start else total - length)
 
 
 def _picture_size(framing: Framing) -> tuple[int, int] | None:
