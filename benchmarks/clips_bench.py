@@ -262,7 +262,8 @@ def m4a_seconds(video: Path) -> float:
         return time.perf_counter() - start
 
 
-CAPTION_WAYS = {"clipper: the text layer drawn once per change, overlaid in its text's boxes; the fill stacked; x264 subme=0, "
+CAPTION_WAYS = {"clipper: the text layer drawn once per change, overlaid in its text's boxes onto the fill's bands before "
+                "they are stacked, each band blurred on its own rows; x264 subme=0, "
                 "me=dia, no partitions": True,
                 "before issue 13: libass on every frame (the ass filter), x264 veryfast as it is, the fill scaled whole": False}
 # The 9:16 fill (and frame rate) of clipper's argv before issue 13: the blurred copy scaled whole and

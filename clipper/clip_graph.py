@@ -126,11 +126,16 @@ def video_args(cut: ClipCut, framing: Framing, captions: Path | None, fonts_dir:
     # The frame rate made first: fps keeps a reference to each frame it passes on (to repeat it), so
     # after it the text's overlays found their frame not writable and copied it whole (issue 13:
     # the filter graph's CPU 15 % less on the bench's 9:16 span, the same frames).
-    video = _frame(clip.video.filter("fps", FPS), framing).filter("setsar", 1)
-    if text_layer:
-        video = _with_text_layer(video, text_layer, text_boxes)
-    elif captions:
-        video = video.filter("ass", str(captions), fontsdir=str(fonts_dir))
+    video = clip.video.filter("fps", FPS)
+    layer = ffmpeg.input(str(text_layer)).video if text_layer else None
+    if layer and text_boxes and _band_sizes(framing):
+        video = _blurred_fill(video, framing, _Text(layer, text_boxes)).filter("setsar", 1)
+    else:
+        video = _frame(video, framing).filter("setsar", 1)
+        if layer:
+            video = _with_text_layer(video, layer, text_boxes)
+        elif captions:
+            video = video.filter("ass", str(captions), fontsdir=str(fonts_dir))
     audio = _normalised(clip.audio, cut.loudness) if cut.has_audio else _silence(cut.duration_sec)
     return _compile(ffmpeg.output(video, audio, cut.output, t=f"{cut.duration_sec:.3f}", **_ENCODE, **_VIDEO_X264))
 
@@ -206,8 +211,7 @@ def _around(boxes: list[tuple[int, ...]]) -> TextBox:
     return TextBox(left, top, right - left, bottom - top)
 
 
-def _with_text_layer(video, text_layer: Path, boxes: tuple[TextBox, ...]):  # noqa: ANN001, ANN202
-    layer = ffmpeg.input(str(text_layer)).video
+def _with_text_layer(video, layer, boxes: tuple[TextBox, ...]):  # noqa: ANN001, ANN202
     if not boxes:
         return ffmpeg.overlay(video, layer)
     parts = layer.filter_multi_output("split", len(boxes))
@@ -345,54 +349,135 @@ def _frame(video, framing: Framing):  # noqa: ANN001, ANN202 - ffmpeg-python nod
     return _blurred_fill(video, framing)
 
 
-def _blurred_fill(video, framing: Framing):  # noqa: ANN001, ANN202
+def _blurred_fill(video, framing: Framing, text: _Text | None = None):  # noqa: ANN001, ANN202
     """The whole picture, with bands of a blurred, enlarged copy of itself beside it (above and
     below, or left and right) where it leaves the frame empty: stacked, not overlaid (issue 13: the
     overlay converted the picture for alpha, blended it and enlarged the hidden part of the fill;
     the filter graph's CPU 13 % less on the bench's 9:16 span).
-    A band's rows next to the picture are enlarged from the blurred copy's rows inside it only."""
+    A band's rows next to the picture are enlarged from the blurred copy's rows inside it only.
+    `text`: its layer overlaid onto the bands and the picture before they are stacked (_Text)."""
     width, height = framing.size
     shown = _picture_size(framing)
+    bands = _band_sizes(framing)
     if not shown:  # the source's size unknown: the picture centred over the whole fill
         parts = video.filter_multi_output("split")
         picture = parts[1].filter("scale", width, height, force_original_aspect_ratio="decrease", force_divisible_by=2)
         return ffmpeg.overlay(_blurred(parts[0], framing).filter("scale", width, height, flags="bilinear"), picture,
                               x="(W-w)/2", y="(H-h)/2")
-    across = shown[0] < width  # bands left and right, else above and below
-    empty = (width - shown[0]) if across else (height - shown[1])
-    before = empty // 2 // 2 * 2  # where overlay placed the picture: (W-w)/2, on even pixels (4:2:0)
-    bands = (before, empty - before)
-    if not empty:
+    if not bands:
         return video.filter("scale", *shown)
+    across = shown[0] < width  # bands left and right, else above and below
     parts = video.filter_multi_output("split")
-    fill = _blurred(parts[0], framing).filter_multi_output("split")
+    fill = _shrunk(parts[0], framing).filter_multi_output("split")
     stacked = [_band(fill[0], framing.size, bands[0], across, at_start=True), parts[1].filter("scale", *shown),
                _band(fill[1], framing.size, bands[1], across, at_start=False)]
-    stacked = [part for part, size in zip(stacked, (bands[0], 1, bands[1])) if size]
+    spans = _stacked_spans((bands[0], shown[0] if across else shown[1], bands[1]))
+    stacked, spans = zip(*[(part, span) for part, span in zip(stacked, spans) if span[1] > span[0]])
+    if text:
+        stacked = _text_on_parts(list(stacked), spans, across, text)
     return ffmpeg.filter(stacked, "hstack" if across else "vstack", inputs=len(stacked))
 
 
+def _band_sizes(framing: Framing) -> tuple[int, int] | None:
+    """The blurred fill's two bands (rows above and below the picture, or columns left and right),
+    as overlay placed the picture before: (W-w)/2, on even pixels (4:2:0); None without bands."""
+    shown = _picture_size(framing)
+    if framing.fit is not Layout.BLUR or not shown:
+        return None
+    empty = (framing.size[0] - shown[0]) if shown[0] < framing.size[0] else (framing.size[1] - shown[1])
+    before = empty // 2 // 2 * 2
+    return (before, empty - before) if empty else None
+
+
+def _stacked_spans(sizes: tuple[int, ...]) -> list[tuple[int, int]]:
+    """Where each of the stacked parts of `sizes` begins and ends along the stacking."""
+    ends = [sum(sizes[:index + 1]) for index in range(len(sizes))]
+    return [(end - size, end) for end, size in zip(ends, sizes)]
+
+
+@dataclass(frozen=True)
+class _Text:
+    """A text layer (text_layer_args' video) and the boxes where it has text (text_boxes_of)."""
+
+    layer: object  # an ffmpeg-python stream
+    boxes: tuple[TextBox, ...]
+
+
+def _text_on_parts(parts: list, spans: list[tuple[int, int]], across: bool, text: _Text) -> list:  # noqa: ANN001
+    """Each part of a frame to be stacked with the pieces of the text's boxes that fall in it overlaid:
+    the blends run on the small band frames, before stacking (issue 13: ffmpeg 5.1's overlay copied
+    the whole stacked 1080x1920 frame on frames where the layer's next drawing was not yet read)."""
+    pieces = [(index, piece) for box in text.boxes for index, span in enumerate(spans)
+              if (piece := _piece_of(box, span, across))]
+    layers = text.layer.filter_multi_output("split", len(pieces)) if pieces else []
+    for number, (index, piece) in enumerate(pieces):
+        start = spans[index][0]
+        drawn = layers[number].filter("crop", piece.width, piece.height, piece.x, piece.y)
+        parts[index] = ffmpeg.overlay(parts[index], drawn, x=piece.x - (start if across else 0),
+                                      y=piece.y - (0 if across else start))
+    return parts
+
+
+def _piece_of(box: TextBox, span: tuple[int, int], across: bool) -> TextBox | None:
+    """The part of `box` between `span`'s columns (`across`) or rows, in the frame's pixels; None if none."""
+    low, high = (box.x, box.x + box.width) if across else (box.y, box.y + box.height)
+    low, high = max(low, span[0]), min(high, span[1])
+    if low >= high:
+        return None
+    return TextBox(low, box.y, high - low, box.height) if across else TextBox(box.x, low, box.width, high - low)
+
+
 def _blurred(video, framing: Framing):  # noqa: ANN001, ANN202
-    """The picture cropped to the frame's shape, shrunk, blurred and darkened (not yet enlarged).
-    Cropped before shrinking: the rest would be thrown away after."""
+    """The picture cropped to the frame's shape, shrunk, blurred and darkened (not yet enlarged)."""
+    return _darkened_blur(_shrunk(video, framing))
+
+
+def _shrunk(video, framing: Framing):  # noqa: ANN001, ANN202
+    """The picture cropped to the frame's shape and shrunk. Cropped before shrinking: the rest would be
+    thrown away after."""
     width, height = framing.size
     return (video.filter("crop", f"min(iw,ih*{width}/{height})", f"min(ih,iw*{height}/{width})")
-            .filter("scale", width // _BLUR_SHRINK, height // _BLUR_SHRINK).filter("boxblur", 8)
-            .filter("eq", brightness=-0.18, saturation=0.7))  # darker and calmer: the text over it reads
+            .filter("scale", width // _BLUR_SHRINK, height // _BLUR_SHRINK))
+
+
+_BLUR_RADIUS, _BLUR_POWER = 8, 2  # boxblur's defaults for `boxblur=8`: the colours' radius too, in their own pixels
+# How far a blurred pixel's inputs lie, in rows (columns) of the shrunk picture: each pass of the
+# colours' blur reaches _BLUR_RADIUS of their rows, which are two of the picture's (4:2:0).
+_BLUR_REACH = 2 * _BLUR_RADIUS * _BLUR_POWER
+
+
+def _darkened_blur(small):  # noqa: ANN001, ANN202
+    return small.filter("boxblur", _BLUR_RADIUS).filter("eq", brightness=-0.18, saturation=0.7)  # the text over it reads
 
 
 def _band(small_fill, size: tuple[int, int], pixels: int, across: bool, at_start: bool):  # noqa: ANN001, ANN202
     """The part of the shrunk fill that `pixels` rows (columns, `across`) of the frame of `size` show,
-    at its start or end, enlarged bilinearly (on a blurred picture bicubic buys nothing, issue 13)."""
+    at its start or end, blurred and enlarged bilinearly (on a blurred picture bicubic buys nothing,
+    issue 13). Only the rows (columns) the band's blur reaches are blurred, not the third of the shrunk
+    picture that the picture hides: the same pixels (a level apart at most where a side of the shrunk
+    picture is odd), boxblur's CPU a third to a half less (issue 13, the bench's 9:16 span)."""
     width, height = size
     small_w, small_h = width // _BLUR_SHRINK, height // _BLUR_SHRINK
+    small_length = small_w if across else small_h
+    shown = min(small_length, -(-pixels // _BLUR_SHRINK))
+    # A row (column) more than the reach, and as many left over as even (crop takes 4:2:0 pictures
+    # from even rows): the band's crop then lands where it did in the whole shrunk picture.
+    blurred = shown + _BLUR_REACH + 1
+    blurred = min(small_length, blurred + (small_length - blurred) % 2)
+    part = _darkened_blur(_crop_along(small_fill, (small_w, small_h), across, blurred, at_start))
+    part = _crop_along(part, (small_w, small_h), across, shown, at_start, within=blurred)
+    return part.filter("scale", *((pixels, height) if across else (width, pixels)), flags="bilinear")
+
+
+def _crop_along(video, size: tuple[int, int], across: bool, length: int, at_start: bool, within: int = 0):  # noqa: ANN001, ANN202
+    """The first or last `length` columns (`across`) or rows of a picture of `size` (`within` of them:
+    of a picture cropped to that many)."""
+    small_w, small_h = size
     if across:
-        columns = min(small_w, -(-pixels // _BLUR_SHRINK))
-        part = small_fill.filter("crop", columns, small_h, 0 if at_start else small_w - columns, 0)
-        return part.filter("scale", pixels, height, flags="bilinear")
-    rows = min(small_h, -(-pixels // _BLUR_SHRINK))
-    part = small_fill.filter("crop", small_w, rows, 0, 0 if at_start else small_h - rows)
-    return part.filter("scale", width, pixels, flags="bilinear")
+        total = within or small_w
+        return video.filter("crop", length, small_h, 0 if at_start else total - length, 0)
+    total = within or small_h
+    return video.filter("crop", small_w, length, 0, 0 if at_start else total - length)
 
 
 def _picture_size(framing: Framing) -> tuple[int, int] | None:
