@@ -26,7 +26,7 @@ from pathlib import Path
 from clipper.api import load_episode
 from clipper.chapters import episode_end_sec
 from clipper.clip_graph import (
-    ClipCut, Fit, Framing, audio_args, audiogram_args, audiogram_card_args, audiogram_layout, picture_bottom, text_boxes_of,
+    ClipCut, Framing, Layout, audio_args, audiogram_args, audiogram_card_args, audiogram_layout, picture_bottom, text_boxes_of,
     text_layer_args, video_args,
 )
 from clipper.clips import caption_cues, screen_title
@@ -311,7 +311,7 @@ def _bench_captions(work: Path):  # noqa: ANN202 - (Framing, Path, str)
     """The bench span's 9:16 framing, and its title and captions as clipper writes them (the ASS file in `work`, its text)."""
     episode = load_episode(EPISODE)
     span, = choose_spans(episode, CutOptions(str(EPISODE), start_sec=float(SPAN[1]), end_sec=float(SPAN[3])))
-    framing = Framing((1080, 1920), (WIDTH, HEIGHT), Fit.BLUR)
+    framing = Framing((1080, 1920), (WIDTH, HEIGHT), Layout.BLUR)
     layout = ass_captions.layout_for(1080, 1920, picture_bottom=picture_bottom(framing))
     text = ass_captions.render(caption_cues(episode, span, episode_end_sec(episode)), layout, SPAN_SEC,
                                make_environment(default_templates_dir()), title=screen_title(span))

@@ -67,7 +67,6 @@ class Layout(Enum):
     NONE = "none"  # the frame has the source's shape: scaled at most
 
 
-Fit = Layout  # its name before split and speaker came
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ def picture_bottom(framing: Framing) -> int | None:
     """
     if framing.fit is Layout.SPLIT:
         return framing.size[1] // 2 - framing.size[1] // 40
-    if framing.fit is not Fit.BLUR:
+    if framing.fit is not Layout.BLUR:
         return None
     width, height = framing.size
     source_width, source_height = framing.source_size
@@ -322,7 +321,7 @@ def audiogram_args(audio_file: str, duration_sec: float, output: str, layout: Au
     head = ffmpeg.input(f"color=c=white:s=4x{shade_h}:r={AUDIOGRAM_FPS}", f="lavfi")
     video = ffmpeg.overlay(video, head, x=f"{playhead}-2", y=wave_y, shortest=1)
     if text_layer:
-        video = _with_text_layer(video, text_layer, text_boxes)
+        video = _with_text_layer(video, ffmpeg.input(str(text_layer)).video, text_boxes)
     elif captions:
         video = video.filter("ass", str(captions), fontsdir=str(fonts_dir))
     # ultrafast: on a still card it costs a third less than veryfast, for a file of about 1.5 MB more.
@@ -339,11 +338,11 @@ def _even(pixels: float) -> int:
 def _frame(video, framing: Framing):  # noqa: ANN001, ANN202 - ffmpeg-python nodes
     """Fill the frame: the whole picture over a blurred copy, a centre crop, or as it is."""
     width, height = framing.size
-    if framing.fit is Fit.NONE:
+    if framing.fit is Layout.NONE:
         return video if framing.size == framing.source_size else video.filter("scale", width, height)
     if framing.fit in (Layout.SPLIT, Layout.SPEAKER) and framing.tiles:
         return _split(video, framing) if framing.fit is Layout.SPLIT else _follow_speaker(video, framing)
-    if framing.fit is Fit.CROP:  # crop at the source's size first: scaling up the whole picture buys nothing
+    if framing.fit is Layout.CROP:  # crop at the source's size first: scaling up the whole picture buys nothing
         return (video.filter("crop", f"min(iw,ih*{width}/{height})", f"min(ih,iw*{height}/{width})")
                 .filter("scale", width, height))
     return _blurred_fill(video, framing)

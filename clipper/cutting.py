@@ -419,15 +419,14 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     framing = clip_framing(episode, span, cut, size, options, info, on_event, glance)
     layout = ass_captions.layout_for(*size, picture_bottom=picture_bottom(framing))
     title = screen_title(span) if options.title else ""
-    target = folder / f"{name}.mp4"
+    style, target = ass_captions.CaptionStyle(options.caption_style), folder / f"{name}.mp4"
     if framing.fit is Layout.NONE and not smart_cut.why_not(info, size, options.captions and bool(cues)):
-        style = ass_captions.CaptionStyle(options.caption_style)
         head_text = ass_captions.render((), layout, cut.duration_sec, environment, title=title, style=style) if title else None
         made = _smart_cut(cut, head_text, layout.title_seconds if title else 0.0, target, name, info, listed)
         if made:
             return [target], made
     text = ass_captions.render(cues if options.captions else (), layout, cut.duration_sec, environment, title=title,
-                               style=ass_captions.CaptionStyle(options.caption_style))
+                               style=style)
     with _captions_file(text) as (ass, fonts), atomic_path(target) as temporary, ThreadPoolExecutor(max_workers=1) as pool:
         sound = pool.submit(limited_sound, cut)  # the limiter's probe on the other core, beside the drawing
         layer = ass.with_name("text.mov")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from clipper.clip_graph import ClipCut, Fit, Framing, TextBox, text_boxes_of, text_layer_args, video_args
+from clipper.clip_graph import ClipCut, Framing, Layout, TextBox, text_boxes_of, text_layer_args, video_args
 from clipper.cutting import FONTS_DIR
 from clipper.ffmpeg import chosen_ffmpeg, run_ffmpeg
 from clipper.formats.ass_captions import change_times_sec
@@ -49,7 +49,7 @@ def clips(tmp_path_factory, media_dir, ffmpeg_binary) -> dict[str, Path]:
     said = run_ffmpeg(text_layer_args(captions, FONTS_DIR, SIZE, change_times_sec(ASS, 4.0), str(layer),
                                       chosen_ffmpeg().frame_timing_option), what="drawing the test captions")
     boxes = text_boxes_of(said, SIZE[1])  # the layer overlaid where it has text only, as clipper does
-    framing = Framing(SIZE, (640, 360), Fit.BLUR)
+    framing = Framing(SIZE, (640, 360), Layout.BLUR)
     made = {"boxes": boxes}
     for name, ass, text_layer in (("layer", captions, layer), ("ass", captions, None), ("none", None, None)):
         cut = ClipCut(str(media_dir / "video.mp4"), 0.0, 4.0, str(folder / f"{name}.mp4"))
@@ -106,7 +106,7 @@ def test_the_layer_looks_as_libass_draws_it_and_keeps_the_picture(clips):
 
 def _graph_with_boxes(boxes: tuple[TextBox, ...]) -> str:
     cut = ClipCut("in.mp4", 0, 5, "out.mp4", has_audio=False)
-    argv = video_args(cut, Framing((1080, 1920), (1280, 720), Fit.BLUR), None, Path("."), Path("text.mov"), boxes)
+    argv = video_args(cut, Framing((1080, 1920), (1280, 720), Layout.BLUR), None, Path("."), Path("text.mov"), boxes)
     return argv[argv.index("-filter_complex") + 1]
 
 
@@ -136,7 +136,7 @@ def across_seams(tmp_path_factory, media_dir, ffmpeg_binary) -> tuple[Path, Path
     clips = folder / "pieces.mp4", folder / "whole.mp4", folder / "none.mp4"
     for clip, text_layer, overlaid in zip(clips, (layer, layer, None), (boxes, (), ())):
         cut = ClipCut(str(media_dir / "video.mp4"), 0.0, 1.0, str(clip), has_audio=False)
-        run_ffmpeg(video_args(cut, Framing(SIZE, (640, 360), Fit.BLUR), None, FONTS_DIR, text_layer, overlaid), what="cutting")
+        run_ffmpeg(video_args(cut, Framing(SIZE, (640, 360), Layout.BLUR), None, FONTS_DIR, text_layer, overlaid), what="cutting")
     return clips
 
 
