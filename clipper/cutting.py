@@ -421,7 +421,8 @@ def _make_media(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
     title = screen_title(span) if options.title else ""
     style, target = ass_captions.CaptionStyle(options.caption_style), folder / f"{name}.mp4"
     if framing.fit is Layout.NONE and not smart_cut.why_not(info, size, options.captions and bool(cues)):
-        head_text = ass_captions.render((), layout, cut.duration_sec, environment, title=title, style=style) if title else None
+        head_text = (ass_captions.render((), layout, cut.duration_sec, environment, title=title, style=style)
+                     if title else None)
         made = _smart_cut(cut, head_text, layout.title_seconds if title else 0.0, target, name, info, listed)
         if made:
             return [target], made
@@ -651,7 +652,8 @@ def _make_audio(episode: Episode, span: ClipSpan, name: str, folder: Path, cut: 
         layer = ass.with_name("text.mov")  # the captions drawn once per change, beside the sound's encode
         boxes = pool.submit(_drawn_text_boxes, captions, ass, fonts, size, cut.duration_sec, layer, name)
         with atomic_path(audio) as temporary:
-            run_ffmpeg(audio_args(replace(limited_sound(cut), output=str(temporary))), what=f"cutting the audio of {name}")
+            run_ffmpeg(audio_args(replace(limited_sound(cut), output=str(temporary))),
+                       what=f"cutting the audio of {name}")
             verify_media(temporary, cut.duration_sec, False, True, f"the audio of {name}")
         picture = card_picture(episode, options.people_dir, on_event)
         layout = audiogram_layout(size, with_picture=picture is not None)
@@ -750,7 +752,8 @@ def clip_texts(episode: Episode, span: ClipSpan, name: str, cues, media_name: st
     from .formats import clip_facts, srt
 
     post = post_text_of(episode, span, media_name, environment)
-    return {f"{name}.srt": srt.render(cues), f"{name}.txt": post, f"{name}.json": clip_facts.render(span, media_name, post)}
+    return {f"{name}.srt": srt.render(cues), f"{name}.txt": post,
+            f"{name}.json": clip_facts.render(span, media_name, post)}
 
 
 def post_text_of(episode: Episode, span: ClipSpan, media_name: str, environment) -> str:  # noqa: ANN001
