@@ -13,6 +13,8 @@
   fixture (whose words are joined with 0-30 ms gaps, and have silent stop closures inside) and on
   the synthetic words of the tests (tones, 40 ms gaps).
 - Cost: the loudness probe (one audio-only ffmpeg run per clip) against the whole cut.
+- The limiter's loss: how far above the linear gain the probe's gain lands on 15 s spans of speech
+  (why a clip's sound cannot skip the probe and guess the linear gain).
 
 Run: .venv/bin/python benchmarks/sound_bench.py (or `make bench`, which puts it into BENCHMARKS.md).
 """
@@ -139,11 +141,34 @@ def snap_rows(work: Path) -> list[str]:
             for name, (before, after, tried) in (("espeak interview", espeak), ("synthetic words", tones))]
 
 
+LIMITER_SPANS = (0.0, 5.0, 10.0, 20.0, 30.0, 40.0)  # starts of 15 s spans
+
+
+def limiter_row(work: Path) -> str:
+    """How much gain the limiter's probe adds above the linear gain (what the limiter takes off the
+    loudness) on spans of speech: a one-pass guess at the linear gain would be off by all of it."""
+    from clipper.api import load_episode
+    from clipper.cutting import CutOptions, choose_spans, limited_sound, speech_heard
+
+    episode = load_episode(EPISODE)
+    ranges = []
+    for source in (SPEECH / "interview.opus", make_source(work / "peaky-probe.mkv", find_ffmpeg(), PEAKY)):
+        taken = []
+        for start in LIMITER_SPANS:
+            span, = choose_spans(episode, CutOptions(str(EPISODE), start_sec=start, end_sec=start + 15))
+            _, heard = speech_heard(str(source), start, span)
+            cut = ClipCut(str(source), start, 15.0, "", has_audio=True, loudness=heard)
+            taken.append(limited_sound(cut).loudness.gain_db - (-14.0 - heard.integrated_lufs))
+        ranges.append(f"{min(taken):.1f}–{max(taken):.1f} dB")
+    return (f"| the limiter's loss (the probe's gain above the linear gain), {len(LIMITER_SPANS)} spans of 15 s: "
+            f"the interview; peaky speech | — | {ranges[0]}; {ranges[1]} |")
+
+
 def sound_report() -> str:
     """The "## Sound" section of BENCHMARKS.md."""
     with tempfile.TemporaryDirectory(prefix="clipper-bench-sound-") as folder:
         work = Path(folder)
-        rows = peaky_rows(work) + [pumping_row(work)] + host_rows(work) + snap_rows(work)
+        rows = peaky_rows(work) + [pumping_row(work)] + host_rows(work) + snap_rows(work) + [limiter_row(work)]
     return "\n".join([
         "## Sound",
         "",
