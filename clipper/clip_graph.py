@@ -67,8 +67,6 @@ class Layout(Enum):
     NONE = "none"  # the frame has the source's shape: scaled at most
 
 
-
-
 @dataclass(frozen=True)
 class ClipCut:
     source: str

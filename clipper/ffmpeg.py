@@ -130,7 +130,11 @@ _chosen_path: list[str] = []  # set by use_ffmpeg: the binary the user named wit
 
 
 def use_ffmpeg(path: str | None) -> None:
-    """Use the ffmpeg at `path` (the --ffmpeg option) from now on; None goes back to the default."""
+    """Use the ffmpeg at `path` (the --ffmpeg option) from now on; None goes back to the default,
+    chosen afresh. The same path again keeps what was found of it (a cut names it first to read its
+    source ahead)."""
+    if path and _chosen_path == [path]:
+        return
     _chosen_path[:] = [path] if path else []
     chosen_ffmpeg.cache_clear()
 
@@ -620,19 +624,12 @@ def detect_speech(path: str | Path, start_sec: float, duration_sec: float) -> tu
     return voiced_intervals(parse_speech_levels(stderr))
 
 
-def detect_speech_and_loudness(path: str | Path, start_sec: float, duration_sec: float, measure: str, measure_from_sec: float,
-                               measure_sec: float, decoded: Path | None = None
-                               ) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...], Loudness | None]:
-    """detect_speech, the levels it was found in (as parse_speech_levels) and the loudness (`measure`:
-    an `ebur128=peak=true`, over its own stretch), in one run of ffmpeg (which also keeps the sound
-    it decoded in `decoded`, when given)."""
-    return listen(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec, decoded)[:3]
-
-
 def listen(path: str | Path, start_sec: float, duration_sec: float, measure: str, measure_from_sec: float,
            measure_sec: float, decoded: Path | None = None, also: tuple[str, ...] = ()
            ) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...], Loudness | None, str]:
-    """detect_speech_and_loudness, with the outputs `also` of the same pass, and what ffmpeg said."""
+    """detect_speech, the levels it was found in (as parse_speech_levels), the loudness (`measure`:
+    an `ebur128=peak=true`, over its own stretch) and what ffmpeg said, in one run of ffmpeg, which
+    also keeps the sound it decoded in `decoded` and writes the outputs `also`, when given."""
     from .caption_timing import voiced_intervals
 
     stderr = run_ffmpeg(audio_analysis_args(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec, decoded, also),

@@ -4,7 +4,7 @@ reaches the target loudness through the limiter.
 A clip's speakers are told apart by the transcript's lines, placed on the voice heard as the
 captions are (caption_timing.time_words); each voiced stretch belongs to the line it overlaps
 most. A speaker's level is the power mean of the speech band's 10 ms levels over their voiced
-stretches (what ffmpeg.detect_speech_and_loudness already heard: no extra pass). Pauses longer
+stretches (what ffmpeg.listen already heard: no extra pass). Pauses longer
 than BRIDGED_PAUSE_SEC keep the clip's own gain, so room noise is not raised with the voice.
 """
 from __future__ import annotations

@@ -31,7 +31,6 @@ _DANGLING_OPENING = re.compile(r"(?:it|it's|its|this|that|these|those|they|they'
                                r"such|here|there's|both|same|again|anyway|instead|likewise|similarly|besides|"
                                r"the (?:best|worst|first|second|third|last|latter|former|other|next|rest|main) (?:is|was|are|were|one)"
                                r")\b", re.IGNORECASE)
-# "I think …", "I believe that …": a speaker's frame around the claim, which may itself dangle.
 # Words inside a sentence that point back at what was said before it ("something similar", "Apart
 # from that, …", "… a lot about that.").
 _BACK_REFERENCE = re.compile(r"\b(?:(?:something|anything) similar|the same(?! (?:\w+ )?as\b)|that's why|this is why|"
@@ -41,6 +40,7 @@ _YES_NO_QUESTION = re.compile(r"(?:do|does|did|is|are|was|were|can|could|would|w
 _THAT_AS_SUBJECT = re.compile(r"(?:I|I'd|I would|we)\s+\w+(?: say)?\s+that\s+(?:is|was|will|would|can|could|has|had|does|did|"
                               r"might|may|[a-z]+[^s\W]s\b(?!\s+(?:are|were|have|do|can|will|should|would|need|make)\b))\b",
                               re.IGNORECASE)
+# "I think …", "I believe that …": a speaker's frame around the claim, which may itself dangle.
 _REPORTING_FRAME = re.compile(r"(?:I|I'd|I would|we)\s+(?:think|believe|guess|feel|mean|say|would say|know)\s+(?:that\s+)?",
                               re.IGNORECASE)
 

@@ -229,3 +229,16 @@ def test_a_file_read_ahead_is_read_once_by_ffmpeg(tmp_path, monkeypatch):
     reads = [line for line in log.read_text().splitlines() if str(tmp_path) in line]
     assert len(reads) == 1 and reads[0].endswith(f"{source}") and info.has_audio and not info.has_video
     assert 1.9 < (info.duration_sec or 0) < 2.2
+
+
+def test_naming_the_same_ffmpeg_again_keeps_what_was_found_of_it():
+    """`clipper cut --ffmpeg X` names it to read the source ahead and again to cut: one probe."""
+    from clipper.ffmpeg import chosen_ffmpeg, find_ffmpeg
+
+    path = find_ffmpeg()
+    use_ffmpeg(path)
+    found = chosen_ffmpeg()
+    use_ffmpeg(path)
+    assert chosen_ffmpeg() is found
+    use_ffmpeg(None)
+    assert chosen_ffmpeg() is not found

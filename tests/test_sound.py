@@ -208,13 +208,13 @@ def test_the_sound_kept_by_the_listening_pass_gives_the_clip_the_sources_own_sou
     import numpy as np
 
     from clipper.clip_graph import LOUDNESS_SCAN, ClipCut, audio_args
-    from clipper.ffmpeg import detect_speech_and_loudness, run_ffmpeg
+    from clipper.ffmpeg import listen, run_ffmpeg
 
     source, kept = tmp_path / "source.mp4", tmp_path / "heard.wav"
     subprocess.run([ffmpeg_binary, "-nostdin", "-y", "-v", "error", "-f", "lavfi", "-i", "color=c=gray:s=160x90:r=30:d=20",
                     "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:d=20", "-c:v", "libx264",
                     "-preset", "ultrafast", "-c:a", "aac", "-ac", "2", str(source)], check=True)
-    _, _, loudness = detect_speech_and_loudness(source, 7.0, 10.0, LOUDNESS_SCAN, 3.0, 4.0, kept)
+    _, _, loudness, _ = listen(source, 7.0, 10.0, LOUDNESS_SCAN, 3.0, 4.0, kept)
     from_source = ClipCut(str(source), 10.0, 4.0, str(tmp_path / "a.m4a"), loudness=loudness)
     from_kept = replace(from_source, output=str(tmp_path / "b.m4a"), sound=str(kept), sound_offset_sec=3.0)
     samples = []
