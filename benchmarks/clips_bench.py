@@ -214,10 +214,11 @@ def step_rows(video: Path) -> list[str]:
     first pass (before) and ebur128 (clipper); the .m4a's encode (the limiter's gain as clipper
     plans it) with the AAC encoder's default coder, twoloop (before), and clipper's fast coder."""
     start, span = float(SPAN[1]), SPAN_SEC
-    listen = {way: audio_analysis_args(video, start - 3, span + 6, measure, 3.0, span)
-              for way, measure in (("loudnorm's first pass (before)", LOUDNORM_SCAN), ("ebur128 (clipper)", LOUDNESS_SCAN))}
     _, loudness = speech_heard(str(video), start, _bench_span(audio_only=True))
     with tempfile.TemporaryDirectory(prefix="clipper-bench-steps-") as work:
+        band = Path(work) / "band.f32"
+        listen = {way: audio_analysis_args(video, start - 3, span + 6, measure, 3.0, span, band)
+                  for way, measure in (("loudnorm's first pass (before)", LOUDNORM_SCAN), ("ebur128 (clipper)", LOUDNESS_SCAN))}
         cut = limited_sound(ClipCut(str(video), start, span, str(Path(work) / "clip.m4a"), loudness=loudness))
         encode = audio_args(cut)
         at = next(i for i in range(len(encode)) if tuple(encode[i:i + len(_TWOLOOP)]) == _TWOLOOP)

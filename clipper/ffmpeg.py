@@ -4,14 +4,18 @@ No ffprobe anywhere: the ffmpeg of the imageio-ffmpeg wheel has none.
 """
 from __future__ import annotations
 
+import array
 import json
 import logging
 import math
+import operator
 import os
 import re
 import shlex
 import shutil
 import subprocess
+import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
@@ -567,52 +571,33 @@ def measure_loudness(path: str | Path) -> float:
 
 
 # --- Speech detection (captions timed to the voice) -------------------------------------------
-# Loudness of the speech band in 10 ms windows, printed by ametadata; clipper.caption_timing turns
-# the levels into voiced stretches.
+# The speech band, as raw 32-bit floats at SPEECH_RATE; speech_levels gives its loudness in 10 ms
+# windows (what astats printed for each window, at a fraction of the cost of printing and reading
+# 100 lines a second), and clipper.caption_timing turns the levels into voiced stretches.
 
-_LEVEL_TIME = re.compile(r"pts_time:(-?[\d.]+)")
-_LEVEL_VALUE = re.compile(r"lavfi\.astats\.Overall\.RMS_level=(-?inf|-?[\d.]+)")
 SPEECH_RATE = 16000
+LEVEL_SAMPLES = round(SPEECH_RATE * 0.01)
+_SPEECH_BAND = f"aformat=channel_layouts=mono,aresample={SPEECH_RATE},highpass=f=100,lowpass=f=4000"
 
 
-_SPEECH_CHAIN = (f"aformat=channel_layouts=mono,aresample={SPEECH_RATE},highpass=f=100,lowpass=f=4000,"
-                 f"asetnsamples=n={round(SPEECH_RATE * 0.01)}:p=0,"
-                 "astats=metadata=1:reset=1:measure_perchannel=none:measure_overall=RMS_level,"
-                 "ametadata=mode=print:key=lavfi.astats.Overall.RMS_level")
-
-
-def speech_levels_args(path: str | Path, start_sec: float, duration_sec: float) -> list[str]:
-    """ffmpeg arguments printing the RMS level (dB) of each 10 ms of speech band from `start_sec` on."""
+def speech_levels_args(path: str | Path, start_sec: float, duration_sec: float, output: str | Path) -> list[str]:
+    """ffmpeg arguments writing the speech band from `start_sec` on into `output` (speech_levels reads it)."""
     return ["-ss", f"{start_sec:.3f}", "-t", f"{duration_sec:.3f}", "-i", input_argument(path), "-vn", "-sn", "-dn",
-            "-af", _SPEECH_CHAIN, "-f", "null", "-"]
+            "-af", _SPEECH_BAND, "-f", "f32le", "-y", str(output)]
 
 
-def audio_analysis_args(path: str | Path, start_sec: float, duration_sec: float, measure: str,
-                        measure_from_sec: float, measure_sec: float, decoded: Path | None = None,
-                        also: tuple[str, ...] = ()) -> list[str]:
-    """One pass over the audio from `start_sec`: the speech band's levels (as speech_levels_args), and
-    the filter `measure` (one that prints its figures, such as loudnorm's first pass) over the
-    stretch from `measure_from_sec` (seconds into the pass) lasting `measure_sec`; and, when asked,
-    the sound as decoded, into the WAV `decoded` (32-bit float: as the decoder gives it), and the
-    outputs `also` (argv) of the same input.
-    """
-    graph = (f"[0:a]asplit=2[speech][measured];[speech]{_SPEECH_CHAIN}[levels];[measured]atrim="
-             f"start={measure_from_sec:.3f}:duration={measure_sec:.3f},asetpts=PTS-STARTPTS,{measure}[figures]")
-    kept = ["-map", "0:a:0", "-c:a", "pcm_f32le", "-f", "wav", "-y", str(decoded)] if decoded else []
-    return ["-ss", f"{start_sec:.3f}", "-t", f"{duration_sec:.3f}", "-i", input_argument(path), "-filter_complex", graph,
-            "-map", "[levels]", "-f", "null", "-", "-map", "[figures]", "-f", "null", "-", *kept, *also]
-
-
-def parse_speech_levels(text: str) -> tuple[tuple[float, float], ...]:
-    """(time, dB) pairs from what `speech_levels_args` prints; silence is -inf."""
-    levels, time = [], None
-    for line in text.splitlines():
-        found_time, found_level = _LEVEL_TIME.search(line), _LEVEL_VALUE.search(line)
-        if found_time:
-            time = float(found_time.group(1))
-        if found_level and time is not None:
-            levels.append((time, float(found_level.group(1))))
-            time = None
+def speech_levels(samples: bytes) -> tuple[tuple[float, float], ...]:
+    """(time, dB) of each 10 ms window of the speech band (raw 32-bit little-endian floats): the RMS
+    level, silence -inf; the last window may be shorter."""
+    band = array.array("f")
+    band.frombytes(samples[:len(samples) - len(samples) % band.itemsize])
+    if sys.byteorder == "big":
+        band.byteswap()
+    levels = []
+    for first in range(0, len(band), LEVEL_SAMPLES):
+        window = band[first:first + LEVEL_SAMPLES]
+        power = sum(map(operator.mul, window, window)) / len(window)
+        levels.append((round(first / SPEECH_RATE, 2), 10 * math.log10(power) if power > 0 else -math.inf))
     return tuple(levels)
 
 
@@ -620,21 +605,41 @@ def detect_speech(path: str | Path, start_sec: float, duration_sec: float) -> tu
     """Voiced stretches (seconds from `start_sec`) of a file's audio; () when it has none to find."""
     from .caption_timing import voiced_intervals
 
-    stderr = run_ffmpeg(speech_levels_args(path, start_sec, duration_sec), what="finding speech for the captions")
-    return voiced_intervals(parse_speech_levels(stderr))
+    with tempfile.TemporaryDirectory(prefix="clipper-") as work:
+        band = Path(work) / "band.f32"
+        run_ffmpeg(speech_levels_args(path, start_sec, duration_sec, band), what="finding speech for the captions")
+        return voiced_intervals(speech_levels(band.read_bytes()))
+
+
+def audio_analysis_args(path: str | Path, start_sec: float, duration_sec: float, measure: str,
+                        measure_from_sec: float, measure_sec: float, band: Path, decoded: Path | None = None,
+                        also: tuple[str, ...] = ()) -> list[str]:
+    """One pass over the audio from `start_sec`: the speech band into `band` (as speech_levels_args),
+    and the filter `measure` (one that prints its figures, such as loudnorm's first pass) over the
+    stretch from `measure_from_sec` (seconds into the pass) lasting `measure_sec`; and, when asked,
+    the sound as decoded, into the WAV `decoded` (32-bit float: as the decoder gives it), and the
+    outputs `also` (argv) of the same input.
+    """
+    graph = (f"[0:a]asplit=2[speech][measured];[speech]{_SPEECH_BAND}[band];[measured]atrim="
+             f"start={measure_from_sec:.3f}:duration={measure_sec:.3f},asetpts=PTS-STARTPTS,{measure}[figures]")
+    kept = ["-map", "0:a:0", "-c:a", "pcm_f32le", "-f", "wav", "-y", str(decoded)] if decoded else []
+    return ["-ss", f"{start_sec:.3f}", "-t", f"{duration_sec:.3f}", "-i", input_argument(path), "-filter_complex", graph,
+            "-map", "[band]", "-f", "f32le", "-y", str(band), "-map", "[figures]", "-f", "null", "-", *kept, *also]
 
 
 def listen(path: str | Path, start_sec: float, duration_sec: float, measure: str, measure_from_sec: float,
            measure_sec: float, decoded: Path | None = None, also: tuple[str, ...] = ()
            ) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...], Loudness | None, str]:
-    """detect_speech, the levels it was found in (as parse_speech_levels), the loudness (`measure`:
+    """detect_speech, the levels it was found in (as speech_levels), the loudness (`measure`:
     an `ebur128=peak=true`, over its own stretch) and what ffmpeg said, in one run of ffmpeg, which
     also keeps the sound it decoded in `decoded` and writes the outputs `also`, when given."""
     from .caption_timing import voiced_intervals
 
-    stderr = run_ffmpeg(audio_analysis_args(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec, decoded, also),
-                        what="listening to the clip (speech and loudness)")
-    levels = parse_speech_levels(stderr)
+    with tempfile.TemporaryDirectory(prefix="clipper-") as work:
+        band = Path(work) / "band.f32"
+        stderr = run_ffmpeg(audio_analysis_args(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec,
+                                                band, decoded, also), what="listening to the clip (speech and loudness)")
+        levels = speech_levels(band.read_bytes())
     return voiced_intervals(levels), levels, parse_ebur128_report(stderr), stderr
 
 
@@ -664,8 +669,6 @@ def gray_frames_args(path: str | Path, start_sec: float, duration_sec: float, si
 def read_gray_frames(path: str | Path, start_sec: float, duration_sec: float, size: tuple[int, int],
                      fps: float | None):  # noqa: ANN201
     """The stretch's frames as tiles.GrayFrames (`size`, grey, `fps` a second, or its keyframes: None)."""
-    import tempfile
-
     from .tiles import GrayFrames
 
     with tempfile.TemporaryDirectory(prefix="clipper-") as work:

@@ -1,6 +1,7 @@
 """Captions timed to the speech heard: the espeak-ng interview in tests/data/speech, its true word onsets."""
 from __future__ import annotations
 
+import array
 import dataclasses
 import json
 import math
@@ -18,7 +19,7 @@ from clipper.caption_timing import (
 )
 from clipper.chapters import episode_end_sec
 from clipper.clips import caption_cues, custom_span, line_spans
-from clipper.ffmpeg import detect_speech, find_ffmpeg, parse_speech_levels, speech_levels_args
+from clipper.ffmpeg import LEVEL_SAMPLES, detect_speech, find_ffmpeg, speech_levels, speech_levels_args
 from clipper.formats import ass_captions, srt
 from clipper.model import Cue
 from clipper.templating import make_environment
@@ -165,13 +166,14 @@ def test_bursts_of_sound_are_found_to_the_hundredth(tmp_path):
     assert [edge for interval in found for edge in interval] == pytest.approx([0.5, 2.0, 2.7, 3.5], abs=0.021)
 
 
-def test_levels_are_read_from_ffmpegs_lines():
-    text = "[Parsed_ametadata_6 @ 0x1] frame:0    pts:0       pts_time:0\n[Parsed_ametadata_6 @ 0x1] lavfi.astats.Overall.RMS_level=-inf\n" \
-           "size=N/A time=00:00:00.01\n[Parsed_ametadata_6 @ 0x1] frame:1    pts:160     pts_time:0.01\n" \
-           "[Parsed_ametadata_6 @ 0x1] lavfi.astats.Overall.RMS_level=-30.5\n"
-    assert parse_speech_levels(text) == ((0.0, -math.inf), (0.01, -30.5))
-    args = speech_levels_args("a:b.mp4", 12.5, 30)
+def test_levels_are_each_10_ms_windows_power_in_db():
+    silence, half, tail = [0.0] * LEVEL_SAMPLES, [0.5, -0.5] * (LEVEL_SAMPLES // 2), [0.1] * 40
+    levels = speech_levels(array.array("f", silence + half + tail).tobytes() + b"\x00")  # a torn last sample is dropped
+    assert [time for time, _ in levels] == [0.0, 0.01, 0.02]
+    assert levels[0][1] == -math.inf and [level for _, level in levels[1:]] == pytest.approx([-6.0206, -20.0], abs=1e-4)
+    args = speech_levels_args("a:b.mp4", 12.5, 30, "band.f32")
     assert args[args.index("-i") + 1] == "file:a:b.mp4" and args[:4] == ["-ss", "12.500", "-t", "30.000"]
+    assert args[-3:] == ["f32le", "-y", "band.f32"]
 
 
 def test_voiced_intervals_bridge_short_dips_and_keep_pauses():
