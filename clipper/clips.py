@@ -124,8 +124,7 @@ def pick_highlight(episode: Episode, chapter: Chapter, index: int, end_sec: floa
 def whole_chapter(episode: Episode, chapter: Chapter, index: int, end_sec: float, reason: str = "the whole chapter (--whole)") -> ClipSpan:
     spans = [(line, start, end) for line, start, end in line_spans(episode, end_sec) if start < chapter.end_sec and end > chapter.start_sec]
     lines = tuple(line for line, _, _ in spans)
-    sentences = _post_sentences([clean_speech(line.text) for line in lines])
-    return ClipSpan(index, chapter.title, chapter, chapter.start_sec, chapter.end_sec, lines, reason, sentences)
+    return ClipSpan(index, chapter.title, chapter, chapter.start_sec, chapter.end_sec, lines, reason)  # sentences: post_sentences
 
 
 def custom_span(episode: Episode, chapters: tuple[Chapter, ...], start_sec: float, end_sec: float, episode_end: float) -> ClipSpan:
@@ -205,6 +204,12 @@ def _best_run(pieces: list[_Piece], min_sec: float, max_sec: float,
 
 def _lines_between(spans: list[tuple[TranscriptLine, float, float]], start: float, end: float) -> tuple[TranscriptLine, ...]:
     return tuple(line for line, line_start, line_end in spans if line_start < end and line_end > start)
+
+
+def post_sentences(span: ClipSpan) -> tuple[str, ...]:
+    """What the post quotes of the span: the sentences chosen with it (a highlight's), else the best of
+    its lines, ranked only now (a span cut whole or as asked starts its encode without TextRank)."""
+    return span.sentences or _post_sentences([clean_speech(line.text) for line in span.lines])
 
 
 def _post_sentences(texts: list[str], count: int = 2) -> tuple[str, ...]:

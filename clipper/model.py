@@ -190,7 +190,7 @@ class ClipSpan:
     end_sec: float
     lines: tuple[TranscriptLine, ...]
     reason: str
-    sentences: tuple[str, ...] = ()  # what is said, for the post text
+    sentences: tuple[str, ...] = ()  # what is said, for the post text (clips.post_sentences)
     hook: str = ""  # the host's question the clip opens on and answers, shown first on screen
 
     @property

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .clips import post_sentences
 from .keywords import Background, pick_keywords
 from .model import ClipSpan, Episode
 from .summary import clean_speech, host_label, refers_back, takes_a_stand, tidy_sentence
@@ -32,8 +33,9 @@ class Post:
 
 def clip_post(episode: Episode, span: ClipSpan, background: Background | None = None) -> Post:
     question = span.hook or clip_question(episode, span)  # the question shown on screen, when the clip opens on one
-    hook = question or strongest_line(span.sentences)
-    sentences = distinct_sentences([hook], list(span.sentences) + _clip_sentences(episode, span))
+    said = post_sentences(span)
+    hook = question or strongest_line(said)
+    sentences = distinct_sentences([hook], list(said) + _clip_sentences(episode, span))
     return Post(hook or span.title, sentences, clip_tags(episode, span, background), episode.watch_url(span.start_sec) or episode.youtube_url)
 
 

@@ -1,11 +1,10 @@
 """Takeaways, keywords, quotes and an extractive summary (pure: Episode + Chapters → Summary)."""
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
-
-import numpy as np
 
 from .model import Chapter, Episode, Quote, Summary, Takeaway
 from .keywords import Background, merged_keywords, pick_keywords
@@ -159,7 +158,7 @@ def _group_by_chapter(sentences: list[_Sentence], chapters: tuple[Chapter, ...])
     groups: list[tuple[Chapter | None, list[_Sentence]]] = [(chapter, []) for chapter in chapters]
     starts = [chapter.start_sec for chapter in chapters]
     for sentence in sentences:
-        index = max(int(np.searchsorted(starts, sentence.sec, side="right")) - 1, 0)
+        index = max(bisect.bisect_right(starts, sentence.sec) - 1, 0)
         groups[index][1].append(sentence)
     return groups
 

@@ -14,8 +14,10 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 DAMPING = 0.85
 _ITERATIONS = 60
@@ -164,6 +166,8 @@ def _is_content(word: str, stopwords: frozenset[str]) -> bool:
 
 def rank_sentences(stem_lists: Sequence[Sequence[str]]) -> np.ndarray:
     """TextRank score of each sentence, given its content-word stems."""
+    import numpy as np  # here: a cut's first steps do not wait for numpy
+
     count = len(stem_lists)
     if count == 0:
         return np.zeros(0)
@@ -193,6 +197,8 @@ def rank_words(stem_sequences: Sequence[Sequence[str]], window: int = 2) -> dict
             pairs.extend((first, second) for second in ids[i + 1 : i + window] if second != first)
     if not vocabulary:
         return {}
+    import numpy as np
+
     weights = np.zeros((len(vocabulary), len(vocabulary)))
     for first, second in set(pairs):  # summa's word graph is unweighted
         weights[first, second] = weights[second, first] = 1.0
@@ -202,6 +208,8 @@ def rank_words(stem_sequences: Sequence[Sequence[str]], window: int = 2) -> dict
 
 def pagerank(weights: np.ndarray) -> np.ndarray:
     """Weighted PageRank of an undirected graph: (1-d) + d * Σ_j w_ji / Σ_k w_jk * score_j."""
+    import numpy as np
+
     out_sums = weights.sum(axis=1)
     transition = np.divide(weights, out_sums[:, None], out=np.zeros_like(weights), where=out_sums[:, None] > 0)
     scores = np.ones(len(weights))
