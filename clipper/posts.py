@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .clips import post_sentences
 from .keywords import Background, pick_keywords
@@ -90,15 +91,31 @@ def clip_tags(episode: Episode, span: ClipSpan, background: Background | None = 
     until there are MIN_HASHTAGS; never two of the same stems."""
     clip_texts = [span.chapter.title] + [clean_speech(line.text) for line in span.lines]
     said = {token for text in clip_texts for token in _stems(text)}
-    texts = [clean_speech(line.text) for line in episode.lines]
-    names = frozenset(word for line in episode.lines for word in line.who.split())
-    candidates = pick_keywords(texts, episode.topics, count=_EPISODE_KEYWORDS, background=background, names=names) if texts else ()
+    names = _speaker_words(episode)
+    candidates = _episode_keywords(episode) if background is None else _ranked_episode_keywords(episode, background)
     tags: list[str] = []
     for phrase in [k for k in candidates if _stems(k) <= said] + [t for t in episode.topics if _stems(t) <= said]:
         _add(tags, phrase, MAX_HASHTAGS)
     for phrase in list(pick_keywords(clip_texts, count=MAX_HASHTAGS, background=background, names=names)) + list(episode.topics):
         _add(tags, phrase, MIN_HASHTAGS)
     return tuple(tags)
+
+
+@lru_cache(maxsize=4)
+def _episode_keywords(episode: Episode) -> tuple[str, ...]:
+    """The keywords a clip's hashtags are chosen from, against the shipped background: the same for
+    every clip of the episode, so ranked once however many clips a cut makes."""
+    return _ranked_episode_keywords(episode, None)
+
+
+def _ranked_episode_keywords(episode: Episode, background: Background | None) -> tuple[str, ...]:
+    texts = [clean_speech(line.text) for line in episode.lines]
+    return (pick_keywords(texts, episode.topics, count=_EPISODE_KEYWORDS, background=background, names=_speaker_words(episode))
+            if texts else ())
+
+
+def _speaker_words(episode: Episode) -> frozenset[str]:
+    return frozenset(word for line in episode.lines for word in line.who.split())
 
 
 def _add(tags: list[str], phrase: str, up_to: int) -> None:

@@ -20,7 +20,8 @@ from clipper.errors import ChapterError, ClipperError
 from clipper.formats import post_text, srt
 from clipper.model import Chapter
 from clipper.platforms import fit_within_limits, platform_problems
-from clipper.posts import clip_post, clip_question, distinct_sentences
+from clipper.keywords import shipped_background
+from clipper.posts import clip_post, clip_question, clip_tags, distinct_sentences
 from clipper.summary import clean_speech, host_label
 from clipper.templating import make_environment
 
@@ -245,6 +246,15 @@ def test_posts_fit_x_and_their_hashtags_differ_from_clip_to_clip():
         assert 3 <= len(tags) <= 5, text
         tag_sets.add(tuple(tags))
     assert len(tag_sets) >= 4, "hashtags of each clip's own subject, not one set for the episode"
+
+
+def test_the_episodes_keywords_ranked_once_for_all_clips_are_the_ones_each_would_rank():
+    episode = load_episode(PODCAST / "s23e03-future-of-ai-agents.md", PEOPLE)
+    chapters = clip_chapters(episode, derive_chapters(episode).chapters)
+    end = episode_end_sec(episode)
+    for index, chapter in list(enumerate(chapters, 1))[1:4]:
+        span = pick_highlight(episode, chapter, index, end)
+        assert clip_tags(episode, span) == clip_tags(episode, span, shipped_background())  # cached, ranked again
 
 
 def test_the_hook_is_the_hosts_question_the_clip_answers():
