@@ -65,7 +65,7 @@ CAPABILITIES = (
     Capability("alimiter", "filter", "true peaks held under the limit"),
     Capability("showwavespic", "filter", "audiogram waveforms"),
     Capability("boxblur", "filter", "the blurred fill"),
-    Capability("astats", "filter", "finding the speech in a clip"),
+    Capability("highpass", "filter", "finding the speech in a clip (its band)"),
 )
 
 
