@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from .caption_timing import Speech, SpokenLine, TimedWord, group_cues, time_words
 from .errors import ChapterError
 from .model import Chapter, ClipSpan, Cue, Episode, TranscriptLine
-from .summary import clean_speech, host_names, tidy_sentence
+from .summary import clean_speech, host_names, quotes_balanced, tidy_sentence
 from .textrank import content_words, ends_sentence, rank_sentences, split_sentences, stem
 from .timecode import format_clock
 
@@ -224,8 +224,8 @@ def _post_sentences(texts: list[str], count: int = 2) -> tuple[str, ...]:
 def _postable(sentence: str) -> bool:
     """A whole sentence: from a capital to its end, six words or more, its quotes closed."""
     starts = sentence.lstrip("“\"‘")[:1].isupper()
-    quotes_closed = sentence.count("“") == sentence.count("”") and sentence.count('"') % 2 == 0
-    return starts and ends_sentence(sentence) and not sentence.endswith("…") and len(sentence.split()) >= 6 and quotes_closed
+    return (starts and ends_sentence(sentence) and not sentence.endswith("…") and len(sentence.split()) >= 6
+            and quotes_balanced(sentence))
 
 
 def _reason(chapter: Chapter, run: list[_Piece], piece_count: int) -> str:

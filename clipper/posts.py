@@ -13,7 +13,7 @@ from functools import lru_cache
 from .clips import post_sentences
 from .keywords import Background, pick_keywords
 from .model import ClipSpan, Episode
-from .summary import clean_speech, host_label, refers_back, takes_a_stand, tidy_sentence
+from .summary import clean_speech, host_label, quotes_balanced, refers_back, takes_a_stand, tidy_sentence
 from .textrank import content_words, split_sentences, stem
 
 MAX_HASHTAGS = 5
@@ -61,7 +61,7 @@ def _clip_sentences(episode: Episode, span: ClipSpan) -> list[str]:
     host = host_label(episode)
     spoken = [tidy_sentence(s) for line in span.lines if line.who != host for s in split_sentences(clean_speech(line.text))]
     readable = [s for s in spoken if _POST_SENTENCE_WORDS[0] <= len(s.split()) <= _POST_SENTENCE_WORDS[1]
-                and s[:1].isupper() and s.endswith((".", "!")) and not s.endswith("...")]
+                and s[:1].isupper() and s.endswith((".", "!")) and not s.endswith("...") and quotes_balanced(s)]
     return sorted(readable, key=lambda s: not takes_a_stand(s))
 
 
@@ -72,7 +72,7 @@ def clip_question(episode: Episode, span: ClipSpan) -> str:
     earliest = span.start_sec - _ASKED_BEFORE_SEC
     asked = [line for line in episode.lines if line.who == host and line.sec is not None and earliest <= line.sec <= span.start_sec + 1]
     for line in reversed(asked):
-        questions = [tidy_sentence(s) for s in split_sentences(clean_speech(line.text)) if s.endswith("?")]
+        questions = [tidy_sentence(s) for s in split_sentences(clean_speech(line.text)) if s.endswith("?") and quotes_balanced(s)]
         fitting = [q for q in questions if _QUESTION_WORDS[0] <= len(q.split()) <= _QUESTION_WORDS[1]]
         if fitting:
             return fitting[-1]

@@ -183,12 +183,18 @@ def _is_statement(sentence: _Sentence, bounds: tuple[int, int]) -> bool:
     """A whole sentence of `bounds` words that states something: no question, no quotation cut in two."""
     text = sentence.text
     words = len(text.split())
-    return bounds[0] <= words <= bounds[1] and "?" not in text and text[-1:] in ".!" and _balanced(text)
+    return bounds[0] <= words <= bounds[1] and "?" not in text and text[-1:] in ".!" and quotes_balanced(text)
 
 
-def _balanced(text: str) -> bool:
-    """No quotation cut in two ("I have nothing to lose.” And I passed…")."""
-    return text.count("“") == text.count("”") and text.count('"') % 2 == 0
+def quotes_balanced(text: str) -> bool:
+    """No quotation cut in two: each “ closed by a ” after it ("I have nothing to lose.” And I
+    passed…" and "applying?” I decided “Why not…" are not), straight quotes paired."""
+    depth = 0
+    for mark in re.findall("[“”]", text):
+        depth += 1 if mark == "“" else -1
+        if depth < 0:
+            return False
+    return depth == 0 and text.count('"') % 2 == 0
 
 
 def takes_a_stand(sentence: str) -> bool:
@@ -226,7 +232,7 @@ def standalone(sentence: _Sentence, bounds: tuple[int, int]) -> str:
         return tidy_sentence(sentence.text)
     joined = f"{sentence.before} {sentence.text}"
     fits = sentence.before and not opens_dangling(sentence.before) and ends_sentence(sentence.before) and "?" not in sentence.before
-    return tidy_sentence(joined) if fits and len(joined.split()) <= bounds[1] and not opens_dangling(joined) and _balanced(joined) else ""
+    return tidy_sentence(joined) if fits and len(joined.split()) <= bounds[1] and not opens_dangling(joined) and quotes_balanced(joined) else ""
 
 
 def _takeaway(chapter: Chapter | None, group: list[_Sentence], scores: list[float]) -> Takeaway:

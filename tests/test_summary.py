@@ -10,7 +10,9 @@ from clipper.api import episode_chapters
 from clipper.keywords import Background, background_of, merged_keywords
 from clipper.episode_file import read_episode
 from clipper.model import Chapter, Episode, Person, TranscriptLine
-from clipper.summary import clean_speech, opens_dangling, pick_keywords, refers_back, speaker_names, summarize, tidy_sentence
+from clipper.summary import (
+    clean_speech, opens_dangling, pick_keywords, quotes_balanced, refers_back, speaker_names, summarize, tidy_sentence,
+)
 from clipper.textrank import FILLER_WORDS, rank_sentences, split_sentences, stem
 
 from .conftest import GOOD_EPISODES, PEOPLE, SEEDS
@@ -183,3 +185,15 @@ def test_keywords_keep_the_capitals_names_are_written_with():
     assert "Germany" in words and "DuckDB" in words
     assert "germany" not in words and "Data" not in words, "a sentence's first word or a longer name's part is not a name"
 
+
+
+@pytest.mark.parametrize("sentence, balanced", [
+    ("He wrote, “Would you mind applying?” and I did.", True),
+    ('She said "why not" and went.', True),
+    ("Would you mind applying?” I decided “Why not go to interviews?", False),  # as split from the line
+    ("I have nothing to lose.” And I passed.", False),
+    ("“Why not go to interviews? I have nothing to lose.", False),
+    ('He said "why not and went.', False),
+])
+def test_a_quotation_cut_in_two_is_told_by_the_order_of_its_marks(sentence, balanced):
+    assert quotes_balanced(sentence) is balanced
