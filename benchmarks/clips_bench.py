@@ -31,7 +31,8 @@ from clipper.clip_graph import (
 )
 from clipper.clips import caption_cues, screen_title
 from clipper.cutting import (
-    FONTS_DIR, CutOptions, _drawn_text_boxes, audiogram_captions, choose_spans, limited_sound, speech_heard,
+    ENCODES_AT_ONCE, FONTS_DIR, CutOptions, _drawn_text_boxes, audiogram_captions, choose_spans, limited_sound,
+    speech_heard,
 )
 from clipper.outputs import default_templates_dir
 from clipper.templating import make_environment
@@ -103,7 +104,7 @@ def clips_report() -> str:
         "",
         "A lone smart cut's wall time is a chain of steps that wait for each other (the timeline below: "
         "listening, the limiter's probe, the sound's encode, the join, the check, after Python's start); "
-        "in one command two clips run at once and the command's own costs are paid once.",
+        f"in one command {ENCODES_AT_ONCE} clips run at once and the command's own costs are paid once.",
         "",
         "The sound's steps of those clips, each way timed alone on the same span (interleaved, best of "
         f"{RUNS + 1}):",
@@ -453,22 +454,19 @@ def fetch_rows(video: Path, work: Path) -> tuple[list[str], str]:
 
 
 def smart_cut_batch_rows(video: Path, work: Path) -> list[str]:
-    """The 3 clips smart-cut in one command, as `--all` cuts an episode's (2 encodes at once), with
-    and without the title: seconds of clip per second of wall time, the fixed costs (imports,
-    reading the source, the review page's notes) paid once."""
+    """Clips smart-cut in one command, as `--all` cuts an episode's (ENCODES_AT_ONCE at once): the
+    3 clips with and without the title, then every clip inside the hour without it; seconds of clip
+    per second of wall time, the fixed costs (imports, the source's facts, the review's notes) paid once."""
+    inside = [number for number, chapter in list_clip_choices(EPISODE) if chapter.end_sec <= HOUR_SEC]
+    every = tuple(arg for number in inside for arg in ("--clip", str(number)))
+    batches = ((SMART_CUT_KIND, CLIPS, "(clips 2, 5, 9)"), (NO_TITLE_KIND, CLIPS, "(clips 2, 5, 9)"),
+               (NO_TITLE_KIND, every, "(as `--all`: every clip whose chapter ends inside the hour)"))
     rows = []
-    for kind in (SMART_CUT_KIND, NO_TITLE_KIND):
-        best = min((cut(work, str(video), *CLIPS, *KINDS[kind]) for _ in range(RUNS)), key=lambda run: run.seconds)
+    for kind, clips, which in batches:
+        best = min((cut(work, str(video), *clips, *KINDS[kind]) for _ in range(RUNS)), key=lambda run: run.seconds)
         clip_sec = sum(_clock_sec(end) - _clock_sec(start) for start, end in (span.split("–") for span in best.spans))
-        rows.append(f"| cut, 3 clips, {kind}, in one command (clips 2, 5, 9) | {clip_sec:.0f} s of clips "
+        rows.append(f"| cut, {len(best.spans)} clips, {kind}, in one command {which} | {clip_sec:.0f} s of clips "
                     f"| {best.seconds:.1f} s | {clip_sec / best.seconds:.2f} s of clip per s |")
-    inside = [number for number, chapter in list_clip_choices(EPISODE) if chapter.end_sec < HOUR_SEC]
-    every = [arg for number in inside for arg in ("--clip", str(number))]
-    best = min((cut(work, str(video), *every, *KINDS[NO_TITLE_KIND]) for _ in range(RUNS)), key=lambda run: run.seconds)
-    clip_sec = sum(_clock_sec(end) - _clock_sec(start) for start, end in (span.split("–") for span in best.spans))
-    rows.append(f"| cut, {len(best.spans)} clips, {NO_TITLE_KIND}, in one command (as `--all`: every clip whose chapter "
-                f"ends inside the hour) | {clip_sec:.0f} s of clips | {best.seconds:.1f} s | {clip_sec / best.seconds:.2f} s "
-                f"of clip per s |")
     return rows
 
 

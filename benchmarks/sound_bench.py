@@ -35,7 +35,7 @@ from clipper.caption_timing import voiced_intervals  # noqa: E402
 from clipper.clip_graph import ClipCut, loudness_probe_args  # noqa: E402
 from clipper.clips import SNAP_REACH_SEC, snap_to_speech  # noqa: E402
 from clipper.ffmpeg import (  # noqa: E402
-    find_ffmpeg, read_loudness, run_ffmpeg, speech_levels, speech_levels_args,
+    find_ffmpeg, read_loudness, read_speech_levels, run_ffmpeg,
 )
 from clipper.model import Chapter, ClipSpan  # noqa: E402
 from tests.test_sound import (  # noqa: E402
@@ -132,8 +132,7 @@ def landed_in_gaps(levels, words: list[tuple[float, float]]) -> tuple[int, int, 
 
 def snap_rows(work: Path) -> list[str]:
     def levels_of(path: Path, seconds: float):
-        run_ffmpeg(speech_levels_args(path, 0, seconds, work / "band.f32"), what="hearing")
-        return speech_levels((work / "band.f32").read_bytes())
+        return read_speech_levels(path, 0, seconds)
 
     espeak = landed_in_gaps(levels_of(SPEECH / "interview.opus", 55), [(w["onset_sec"], w["end_sec"]) for w in WORDS])
     tones = landed_in_gaps(levels_of(make_bursts_source(work / "words.mkv", find_ffmpeg()), 30), bursts_words())

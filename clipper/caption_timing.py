@@ -18,7 +18,7 @@ from .model import Cue
 
 Interval = tuple[float, float]
 
-LEVEL_WINDOW_SEC = 0.01  # the window of each level ffmpeg reports (see ffmpeg.speech_levels_args)
+LEVEL_WINDOW_SEC = 0.01  # the window of each level (ffmpeg.parse_speech_band, LEVEL_SAMPLES)
 MIN_PAUSE_SEC = 0.15  # shorter dips are stops and breaths inside speech
 MIN_VOICED_SEC = 0.06
 MIN_CUE_SEC = 0.7

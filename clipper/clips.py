@@ -116,15 +116,17 @@ def pick_highlight(episode: Episode, chapter: Chapter, index: int, end_sec: floa
                              f"the best sentence is longer than {max_sec:.0f} s, so it is cut at that length")
     first, last = best
     run = pieces[first:last + 1]
-    hook = _question_of(run[0].text) if _asks(run[0]) and len(run) > 1 else ""  # what the clip answers, on screen
-    return ClipSpan(index, chapter.title, chapter, run[0].start_sec, run[-1].end_sec, _lines_between(spans, run[0].start_sec, run[-1].end_sec),
-                    _reason(chapter, run, len(pieces)), _post_sentences([piece.text for piece in run]), hook)
+    question = _question_of(run[0].text) if _asks(run[0]) and len(run) > 1 else ""  # what the clip answers, on screen
+    lines = _lines_between(spans, run[0].start_sec, run[-1].end_sec)
+    return ClipSpan(index, chapter.title, chapter, run[0].start_sec, run[-1].end_sec, lines,
+                    _reason(chapter, run, len(pieces)), _post_sentences([piece.text for piece in run]),
+                    question if quotes_balanced(question) else "")
 
 
 def whole_chapter(episode: Episode, chapter: Chapter, index: int, end_sec: float, reason: str = "the whole chapter (--whole)") -> ClipSpan:
     spans = [(line, start, end) for line, start, end in line_spans(episode, end_sec) if start < chapter.end_sec and end > chapter.start_sec]
     lines = tuple(line for line, _, _ in spans)
-    return ClipSpan(index, chapter.title, chapter, chapter.start_sec, chapter.end_sec, lines, reason)  # sentences: post_sentences
+    return ClipSpan(index, chapter.title, chapter, chapter.start_sec, chapter.end_sec, lines, reason)  # post_sentences ranks
 
 
 def custom_span(episode: Episode, chapters: tuple[Chapter, ...], start_sec: float, end_sec: float, episode_end: float) -> ClipSpan:
@@ -215,7 +217,7 @@ def post_sentences(span: ClipSpan) -> tuple[str, ...]:
 def _post_sentences(texts: list[str], count: int = 2) -> tuple[str, ...]:
     """The `count` sentences TextRank ranks best, in spoken order: whole ones of six words or more when there are any."""
     spoken = [sentence for sentence in (tidy_sentence(s) for text in texts for s in split_sentences(text)) if sentence]
-    candidates = [s for s in spoken if _postable(s)] or spoken
+    candidates = [s for s in spoken if _postable(s)] or [s for s in spoken if quotes_balanced(s)]
     scores = rank_sentences([[stem(w) for w in content_words(sentence)] for sentence in candidates])
     best = sorted(range(len(candidates)), key=lambda i: (-scores[i], i))[:count]
     return tuple(candidates[i] for i in sorted(best))

@@ -571,24 +571,25 @@ def measure_loudness(path: str | Path) -> float:
 
 
 # --- Speech detection (captions timed to the voice) -------------------------------------------
-# The speech band, as raw 32-bit floats at SPEECH_RATE; speech_levels gives its loudness in 10 ms
-# windows (what astats printed for each window, at a fraction of the cost of printing and reading
-# 100 lines a second), and clipper.caption_timing turns the levels into voiced stretches.
+# ffmpeg writes the speech band (raw 32-bit floats at SPEECH_RATE); parse_speech_band gives its
+# level in 10 ms windows, and clipper.caption_timing turns the levels into voiced stretches.
 
 SPEECH_RATE = 16000
-LEVEL_SAMPLES = round(SPEECH_RATE * 0.01)
+LEVEL_SAMPLES = round(SPEECH_RATE * 0.01)  # caption_timing.LEVEL_WINDOW_SEC
 _SPEECH_BAND = f"aformat=channel_layouts=mono,aresample={SPEECH_RATE},highpass=f=100,lowpass=f=4000"
+Levels = tuple[tuple[float, float], ...]  # (seconds, dB)
 
 
 def speech_levels_args(path: str | Path, start_sec: float, duration_sec: float, output: str | Path) -> list[str]:
-    """ffmpeg arguments writing the speech band from `start_sec` on into `output` (speech_levels reads it)."""
+    """ffmpeg arguments writing the speech band from `start_sec` on into `output` (parse_speech_band reads it)."""
     return ["-ss", f"{start_sec:.3f}", "-t", f"{duration_sec:.3f}", "-i", input_argument(path), "-vn", "-sn", "-dn",
             "-af", _SPEECH_BAND, "-f", "f32le", "-y", str(output)]
 
 
-def speech_levels(samples: bytes) -> tuple[tuple[float, float], ...]:
+def parse_speech_band(samples: bytes) -> Levels:
     """(time, dB) of each 10 ms window of the speech band (raw 32-bit little-endian floats): the RMS
-    level, silence -inf; the last window may be shorter."""
+    level, silence -inf; the last window may be shorter. Times count the samples from the first
+    (a stream that starts after the seek point is not placed later)."""
     band = array.array("f")
     band.frombytes(samples[:len(samples) - len(samples) % band.itemsize])
     if sys.byteorder == "big":
@@ -601,14 +602,27 @@ def speech_levels(samples: bytes) -> tuple[tuple[float, float], ...]:
     return tuple(levels)
 
 
+def read_speech_levels(path: str | Path, start_sec: float, duration_sec: float) -> Levels:
+    """The speech band's levels of a file's audio from `start_sec` (times from there)."""
+    levels, _ = _run_for_speech_band(lambda band: speech_levels_args(path, start_sec, duration_sec, band),
+                                     "finding speech for the captions")
+    return levels
+
+
+def _run_for_speech_band(argv: Callable[[Path], list[str]], what: str) -> tuple[Levels, str]:
+    """Run ffmpeg with `argv(band)`, which writes the speech band into the file `band`: its levels,
+    and what ffmpeg said."""
+    with tempfile.TemporaryDirectory(prefix="clipper-") as work:
+        band = Path(work) / "band.f32"
+        stderr = run_ffmpeg(argv(band), what=what)
+        return parse_speech_band(band.read_bytes()), stderr
+
+
 def detect_speech(path: str | Path, start_sec: float, duration_sec: float) -> tuple[tuple[float, float], ...]:
     """Voiced stretches (seconds from `start_sec`) of a file's audio; () when it has none to find."""
     from .caption_timing import voiced_intervals
 
-    with tempfile.TemporaryDirectory(prefix="clipper-") as work:
-        band = Path(work) / "band.f32"
-        run_ffmpeg(speech_levels_args(path, start_sec, duration_sec, band), what="finding speech for the captions")
-        return voiced_intervals(speech_levels(band.read_bytes()))
+    return voiced_intervals(read_speech_levels(path, start_sec, duration_sec))
 
 
 def audio_analysis_args(path: str | Path, start_sec: float, duration_sec: float, measure: str,
@@ -629,17 +643,16 @@ def audio_analysis_args(path: str | Path, start_sec: float, duration_sec: float,
 
 def listen(path: str | Path, start_sec: float, duration_sec: float, measure: str, measure_from_sec: float,
            measure_sec: float, decoded: Path | None = None, also: tuple[str, ...] = ()
-           ) -> tuple[tuple[tuple[float, float], ...], tuple[tuple[float, float], ...], Loudness | None, str]:
-    """detect_speech, the levels it was found in (as speech_levels), the loudness (`measure`:
+           ) -> tuple[tuple[tuple[float, float], ...], Levels, Loudness | None, str]:
+    """detect_speech, the levels it was found in (as read_speech_levels), the loudness (`measure`:
     an `ebur128=peak=true`, over its own stretch) and what ffmpeg said, in one run of ffmpeg, which
     also keeps the sound it decoded in `decoded` and writes the outputs `also`, when given."""
     from .caption_timing import voiced_intervals
 
-    with tempfile.TemporaryDirectory(prefix="clipper-") as work:
-        band = Path(work) / "band.f32"
-        stderr = run_ffmpeg(audio_analysis_args(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec,
-                                                band, decoded, also), what="listening to the clip (speech and loudness)")
-        levels = speech_levels(band.read_bytes())
+    levels, stderr = _run_for_speech_band(
+        lambda band: audio_analysis_args(path, start_sec, duration_sec, measure, measure_from_sec, measure_sec, band,
+                                         decoded, also),
+        "listening to the clip (speech and loudness)")
     return voiced_intervals(levels), levels, parse_ebur128_report(stderr), stderr
 
 

@@ -61,7 +61,8 @@ def _clip_sentences(episode: Episode, span: ClipSpan) -> list[str]:
     host = host_label(episode)
     spoken = [tidy_sentence(s) for line in span.lines if line.who != host for s in split_sentences(clean_speech(line.text))]
     readable = [s for s in spoken if _POST_SENTENCE_WORDS[0] <= len(s.split()) <= _POST_SENTENCE_WORDS[1]
-                and s[:1].isupper() and s.endswith((".", "!")) and not s.endswith("...") and quotes_balanced(s)]
+                and s[:1].isupper() and s.endswith((".", "!")) and not s.endswith("...")
+                and quotes_balanced(s)]
     return sorted(readable, key=lambda s: not takes_a_stand(s))
 
 
@@ -72,7 +73,8 @@ def clip_question(episode: Episode, span: ClipSpan) -> str:
     earliest = span.start_sec - _ASKED_BEFORE_SEC
     asked = [line for line in episode.lines if line.who == host and line.sec is not None and earliest <= line.sec <= span.start_sec + 1]
     for line in reversed(asked):
-        questions = [tidy_sentence(s) for s in split_sentences(clean_speech(line.text)) if s.endswith("?") and quotes_balanced(s)]
+        said = split_sentences(clean_speech(line.text))
+        questions = [tidy_sentence(s) for s in said if s.endswith("?") and quotes_balanced(s)]
         fitting = [q for q in questions if _QUESTION_WORDS[0] <= len(q.split()) <= _QUESTION_WORDS[1]]
         if fitting:
             return fitting[-1]
@@ -92,7 +94,8 @@ def clip_tags(episode: Episode, span: ClipSpan, background: Background | None = 
     clip_texts = [span.chapter.title] + [clean_speech(line.text) for line in span.lines]
     said = {token for text in clip_texts for token in _stems(text)}
     names = _speaker_words(episode)
-    candidates = _episode_keywords(episode) if background is None else _ranked_episode_keywords(episode, background)
+    candidates = (_shipped_episode_keywords(episode) if background is None
+                  else _ranked_episode_keywords(episode, background))
     tags: list[str] = []
     for phrase in [k for k in candidates if _stems(k) <= said] + [t for t in episode.topics if _stems(t) <= said]:
         _add(tags, phrase, MAX_HASHTAGS)
@@ -101,17 +104,19 @@ def clip_tags(episode: Episode, span: ClipSpan, background: Background | None = 
     return tuple(tags)
 
 
-@lru_cache(maxsize=4)
-def _episode_keywords(episode: Episode) -> tuple[str, ...]:
+@lru_cache(maxsize=1)
+def _shipped_episode_keywords(episode: Episode) -> tuple[str, ...]:
     """The keywords a clip's hashtags are chosen from, against the shipped background: the same for
-    every clip of the episode, so ranked once however many clips a cut makes."""
+    every clip of the episode, so ranked once a cut (or once for each encode that asks at once)."""
     return _ranked_episode_keywords(episode, None)
 
 
 def _ranked_episode_keywords(episode: Episode, background: Background | None) -> tuple[str, ...]:
     texts = [clean_speech(line.text) for line in episode.lines]
-    return (pick_keywords(texts, episode.topics, count=_EPISODE_KEYWORDS, background=background, names=_speaker_words(episode))
-            if texts else ())
+    names = _speaker_words(episode)
+    if not texts:
+        return ()
+    return pick_keywords(texts, episode.topics, count=_EPISODE_KEYWORDS, background=background, names=names)
 
 
 def _speaker_words(episode: Episode) -> frozenset[str]:

@@ -232,7 +232,8 @@ def standalone(sentence: _Sentence, bounds: tuple[int, int]) -> str:
         return tidy_sentence(sentence.text)
     joined = f"{sentence.before} {sentence.text}"
     fits = sentence.before and not opens_dangling(sentence.before) and ends_sentence(sentence.before) and "?" not in sentence.before
-    return tidy_sentence(joined) if fits and len(joined.split()) <= bounds[1] and not opens_dangling(joined) and quotes_balanced(joined) else ""
+    whole = fits and len(joined.split()) <= bounds[1] and not opens_dangling(joined) and quotes_balanced(joined)
+    return tidy_sentence(joined) if whole else ""
 
 
 def _takeaway(chapter: Chapter | None, group: list[_Sentence], scores: list[float]) -> Takeaway:

@@ -19,7 +19,7 @@ from clipper.caption_timing import (
 )
 from clipper.chapters import episode_end_sec
 from clipper.clips import caption_cues, custom_span, line_spans
-from clipper.ffmpeg import LEVEL_SAMPLES, detect_speech, find_ffmpeg, speech_levels, speech_levels_args
+from clipper.ffmpeg import LEVEL_SAMPLES, detect_speech, find_ffmpeg, parse_speech_band, speech_levels_args
 from clipper.formats import ass_captions, srt
 from clipper.model import Cue
 from clipper.templating import make_environment
@@ -168,7 +168,7 @@ def test_bursts_of_sound_are_found_to_the_hundredth(tmp_path):
 
 def test_levels_are_each_10_ms_windows_power_in_db():
     silence, half, tail = [0.0] * LEVEL_SAMPLES, [0.5, -0.5] * (LEVEL_SAMPLES // 2), [0.1] * 40
-    levels = speech_levels(array.array("f", silence + half + tail).tobytes() + b"\x00")  # a torn last sample is dropped
+    levels = parse_speech_band(array.array("f", silence + half + tail).tobytes() + b"\x00")  # a torn last sample is dropped
     assert [time for time, _ in levels] == [0.0, 0.01, 0.02]
     assert levels[0][1] == -math.inf and [level for _, level in levels[1:]] == pytest.approx([-6.0206, -20.0], abs=1e-4)
     args = speech_levels_args("a:b.mp4", 12.5, 30, "band.f32")

@@ -186,7 +186,6 @@ def test_keywords_keep_the_capitals_names_are_written_with():
     assert "germany" not in words and "Data" not in words, "a sentence's first word or a longer name's part is not a name"
 
 
-
 @pytest.mark.parametrize("sentence, balanced", [
     ("He wrote, “Would you mind applying?” and I did.", True),
     ('She said "why not" and went.', True),
