@@ -250,7 +250,7 @@ def test_posts_fit_x_and_their_hashtags_differ_from_clip_to_clip():
 
 def test_no_post_quotes_a_quotation_cut_in_two():
     """The guest quotes someone ("Would you mind applying?” I decided “Why not…"): the post's hook and
-    sentences keep each quotation whole (78 of 296 corpus posts did not)."""
+    sentences keep each quotation whole (296 corpus posts held 78 texts that did not)."""
     path = PODCAST / "teaching-reproducible-research-and-open-science-coding-practices-for-academia.md"
     episode = load_episode(path, PEOPLE)
     posts = [clip_post(episode, span) for span in choose_spans(episode, CutOptions(str(path), all=True))]
