@@ -26,7 +26,7 @@ from clipper.keywords import Background, background_of
 from clipper.model import Chapter, Episode, ShowNotes
 from clipper.posts import clip_post
 from clipper.segmentation import automatic_chapters
-from clipper.summary import summarize
+from clipper.summary import quotes_balanced, summarize
 from clipper.templating import make_environment
 from clipper.textrank import content_words, stem
 
@@ -150,6 +150,7 @@ def figures(made: list[Made]) -> dict[str, str]:
         "the same, the file's description and intro shown to titles": _mean(described_f1s),
         "posts (X) saying nothing besides their hook": _share(sum(_bare_hook(text) for text in posts), len(posts)),
         "posts repeating a sentence": _share(sum(_repeats_itself(text) for text in posts), len(posts)),
+        "posts quoting a quotation cut in two": _share(sum(not quotes_balanced(text) for text in posts), len(posts)),
     }
 
 
