@@ -36,6 +36,7 @@ from clipper.cutting import (
 )
 from clipper.outputs import default_templates_dir
 from clipper.templating import make_environment
+from clipper.timecode import parse_clock
 from clipper.download import fetch
 from clipper.clip_graph import LOUDNESS_SCAN
 from clipper.ffmpeg import audio_analysis_args, chosen_ffmpeg, find_ffmpeg, read_media_info, run_ffmpeg, verify_media
@@ -464,14 +465,10 @@ def smart_cut_batch_rows(video: Path, work: Path) -> list[str]:
     rows = []
     for kind, clips, which in batches:
         best = min((cut(work, str(video), *clips, *KINDS[kind]) for _ in range(RUNS)), key=lambda run: run.seconds)
-        clip_sec = sum(_clock_sec(end) - _clock_sec(start) for start, end in (span.split("–") for span in best.spans))
+        clip_sec = sum(parse_clock(end) - parse_clock(start) for start, end in (span.split("–") for span in best.spans))
         rows.append(f"| cut, {len(best.spans)} clips, {kind}, in one command {which} | {clip_sec:.0f} s of clips "
                     f"| {best.seconds:.1f} s | {clip_sec / best.seconds:.2f} s of clip per s |")
     return rows
-
-
-def _clock_sec(clock: str) -> float:
-    return sum(float(part) * 60 ** power for power, part in enumerate(reversed(clock.split(":"))))
 
 
 def jobs_rows(video: Path, work: Path) -> list[str]:

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from clipper.caption_timing import voiced_intervals  # noqa: E402
-from clipper.clip_graph import ClipCut, loudness_probe_args  # noqa: E402
+from clipper.clip_graph import LOUDNESS_LUFS, ClipCut, loudness_probe_args  # noqa: E402
 from clipper.clips import SNAP_REACH_SEC, snap_to_speech  # noqa: E402
 from clipper.ffmpeg import (  # noqa: E402
     find_ffmpeg, read_loudness, read_speech_levels, run_ffmpeg,
@@ -158,7 +158,7 @@ def limiter_row(work: Path) -> str:
             span, = choose_spans(episode, CutOptions(str(EPISODE), start_sec=start, end_sec=start + 15))
             _, heard = speech_heard(str(source), start, span)
             cut = ClipCut(str(source), start, 15.0, "", has_audio=True, loudness=heard)
-            taken.append(limited_sound(cut).loudness.gain_db - (-14.0 - heard.integrated_lufs))
+            taken.append(limited_sound(cut).loudness.gain_db - (LOUDNESS_LUFS - heard.integrated_lufs))
         ranges.append(f"{min(taken):.1f}–{max(taken):.1f} dB")
     return (f"| the limiter's loss (the probe's gain above the linear gain), {len(LIMITER_SPANS)} spans of 15 s: "
             f"the interview; peaky speech | — | {ranges[0]}; {ranges[1]} |")
